@@ -1,0 +1,227 @@
+#include "core/buf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void buf_init(struct buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+int buf_reserve(struct buf *b, size_t extra)
+{
+	if (extra > SIZE_MAX / 2 - b->len)
+		return -1;
+	size_t need = b->len + extra + 1;
+	if (b->max && b->len + extra > b->max)
+		return -1;
+	if (need <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	char *p = realloc(b->data, cap);
+	if (!p)
+		return -1;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (buf_reserve(b, n) < 0)
+		return -1;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int buf_puts(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+int buf_putc(struct buf *b, char c)
+{
+	return buf_append(b, &c, 1);
+}
+
+int buf_vappendf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	char small[256];
+	int n = vsnprintf(small, sizeof small, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return -1;
+	if ((size_t)n < sizeof small)
+		return buf_append(b, small, (size_t)n);
+	if (buf_reserve(b, (size_t)n) < 0)
+		return -1;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int buf_appendf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = buf_vappendf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *p = b->data;
+	if (len)
+		*len = b->len;
+	if (!p) {
+		p = malloc(1);
+		if (p)
+			p[0] = '\0';
+	}
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+const char *buf_cstr(const struct buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+int buf_append_html(struct buf *b, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *rep;
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		if (buf_append(b, s + start, i - start) < 0 || buf_puts(b, rep) < 0)
+			return -1;
+		start = i + 1;
+	}
+	return buf_append(b, s + start, n - start);
+}
+
+struct str str_from(const char *s)
+{
+	struct str r = {s, s ? strlen(s) : 0};
+	return r;
+}
+
+int str_eq(struct str a, struct str b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+int str_eq_cstr(struct str a, const char *s)
+{
+	return str_eq(a, str_from(s));
+}
+
+int str_has_prefix(struct str a, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return a.len >= n && memcmp(a.ptr, prefix, n) == 0;
+}
+
+int str_copy(char *dst, size_t dstsize, struct str s)
+{
+	if (dstsize == 0)
+		return -1;
+	size_t n = s.len < dstsize - 1 ? s.len : dstsize - 1;
+	if (n)
+		memcpy(dst, s.ptr, n);
+	dst[n] = '\0';
+	return n == s.len ? 0 : -1;
+}
+
+int cstr_copy(char *dst, size_t dstsize, const char *src)
+{
+	return str_copy(dst, dstsize, str_from(src));
+}
+
+int str_to_i64(struct str s, int64_t min, int64_t max, int64_t *out)
+{
+	char tmp[32];
+	if (s.len == 0 || s.len >= sizeof tmp)
+		return -1;
+	memcpy(tmp, s.ptr, s.len);
+	tmp[s.len] = '\0';
+	for (size_t i = 0; i < s.len; i++)
+		if (!((tmp[i] >= '0' && tmp[i] <= '9') || (i == 0 && tmp[i] == '-')))
+			return -1;
+	errno = 0;
+	char *end;
+	long long v = strtoll(tmp, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int utf8_valid_text(const char *s, size_t n, int allow_newlines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i];
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f) {
+				if (!(c == '\t' || (allow_newlines && (c == '\n' || c == '\r'))))
+					return 0;
+			}
+			i++;
+			continue;
+		}
+		size_t len;
+		unsigned cp;
+		if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
+		else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
+		else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
+		else return 0;
+		if (i + len > n)
+			return 0;
+		for (size_t k = 1; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
+			return 0;
+		i += len;
+	}
+	return 1;
+}

@@ -1,0 +1,71 @@
+/*
+ * Growable byte buffers with a size cap, and non-owning string views.
+ *
+ * Invariants of struct buf:
+ *  - data is NULL while cap == 0; otherwise data[len] == '\0' always, so a
+ *    buffer can be handed to C string functions without copying.
+ *  - len <= max when max != 0: an append that would pass the cap fails with
+ *    -1 and leaves the buffer unchanged (the cap is how request bodies, form
+ *    fields and generated pages are bounded).
+ */
+#ifndef LIEN_CORE_BUF_H
+#define LIEN_CORE_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max; /* 0 = no cap */
+};
+
+/* A view into bytes owned by someone else; not NUL-terminated in general. */
+struct str {
+	const char *ptr;
+	size_t len;
+};
+
+#define BUF_INIT {NULL, 0, 0, 0}
+#define STR_LIT(s) ((struct str){(s), sizeof(s) - 1})
+#define STR_NULL ((struct str){NULL, 0})
+
+void buf_init(struct buf *b, size_t max);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b); /* len = 0, keeps memory */
+int buf_reserve(struct buf *b, size_t extra);
+int buf_append(struct buf *b, const void *p, size_t n);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+int buf_appendf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int buf_vappendf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* Detach the data (caller frees it); the buffer becomes empty. */
+char *buf_detach(struct buf *b, size_t *len);
+const char *buf_cstr(const struct buf *b); /* "" when empty */
+
+/* Append s with HTML escaping of & < > " ' */
+int buf_append_html(struct buf *b, const char *s, size_t n);
+
+struct str str_from(const char *s);
+int str_eq(struct str a, struct str b);
+int str_eq_cstr(struct str a, const char *s);
+int str_has_prefix(struct str a, const char *prefix);
+
+/* Copy a view into a fixed array, always NUL-terminated, truncating. Returns
+ * 0, or -1 if it had to truncate. */
+int str_copy(char *dst, size_t dstsize, struct str s);
+/* Bounded copy of a C string; returns -1 on truncation. */
+int cstr_copy(char *dst, size_t dstsize, const char *src);
+
+/* Parse a base-10 integer within [min, max], the whole view; 0 or -1. */
+int str_to_i64(struct str s, int64_t min, int64_t max, int64_t *out);
+
+/* 1 if the bytes are valid UTF-8 with no control characters other than
+ * tab, CR and LF (allow_newlines) — what a form field may contain. */
+int utf8_valid_text(const char *s, size_t n, int allow_newlines);
+
+#endif

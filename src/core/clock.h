@@ -1,0 +1,29 @@
+/* Time: Unix seconds (UTC) everywhere inside Lien; French local time only
+ * when shown to a person. Dates are civil dates "YYYY-MM-DD". */
+#ifndef LIEN_CORE_CLOCK_H
+#define LIEN_CORE_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Current time. Tests may pin it with clock_set_fixed (0 = real clock). */
+int64_t clock_now(void);
+void clock_set_fixed(int64_t t);
+/* Monotonic microseconds, for measuring durations. */
+int64_t clock_mono_us(void);
+
+/* "2026-11-28T18:04:57Z" */
+void clock_format_iso(int64_t t, char *out, size_t n);
+/* Local time in France (Europe/Paris rules: CET/CEST), "28/11/2026 à 19h04". */
+void clock_format_fr(int64_t t, char *out, size_t n);
+/* Offset of Europe/Paris from UTC at t, in seconds (3600 or 7200). */
+int clock_paris_offset(int64_t t);
+
+/* Parse a civil date "YYYY-MM-DD" (also "DD/MM/YYYY"); checks that the
+ * date exists (29 February only in leap years). Returns 0 and y/m/d, or -1. */
+int date_parse(const char *s, int *y, int *m, int *d);
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+int64_t days_from_civil(int y, int m, int d);
+void civil_from_days(int64_t z, int *y, int *m, int *d);
+
+#endif

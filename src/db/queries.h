@@ -1,0 +1,54 @@
+/*
+ * Every SQL statement of Lien, as constants (see queries.c). Parameters are
+ * $1, $2… in order of first appearance; columns are listed in the order the
+ * domain code reads them.
+ */
+#ifndef LIEN_DB_QUERIES_H
+#define LIEN_DB_QUERIES_H
+
+/* structures */
+extern const char SQL_STRUCTURE_ADD[];
+extern const char SQL_STRUCTURE_LIST[];
+extern const char SQL_STRUCTURE_NAME[];
+extern const char SQL_STRUCTURE_BY_NAME[];
+
+/* users */
+extern const char SQL_USER_ADD[];
+extern const char SQL_USER_BY_ID[];
+extern const char SQL_USER_BY_LOGIN[];
+extern const char SQL_USER_LIST[];
+extern const char SQL_USER_LIST_ALL[];
+extern const char SQL_USER_SET_DISABLED[];
+extern const char SQL_USER_SET_PASSWORD[];
+extern const char SQL_USER_SET_LOGIN_AT[];
+extern const char SQL_USER_SET_TOTP_SECRET[];
+extern const char SQL_USER_ENABLE_TOTP[];
+extern const char SQL_USER_SET_TOTP_STEP[];
+extern const char SQL_USER_COUNT[];
+extern const char SQL_RECOVERY_DELETE[];
+extern const char SQL_RECOVERY_ADD[];
+extern const char SQL_RECOVERY_FIND[];
+extern const char SQL_RECOVERY_USE[];
+extern const char SQL_RECOVERY_LEFT[];
+
+/* sessions */
+extern const char SQL_SESSION_ADD[];
+extern const char SQL_SESSION_LOOKUP[];
+extern const char SQL_SESSION_TOUCH[];
+extern const char SQL_SESSION_DELETE[];
+extern const char SQL_SESSION_DELETE_USER[];
+extern const char SQL_SESSION_DELETE_OTHERS[];
+extern const char SQL_SESSION_PURGE[];
+
+/* login throttling */
+extern const char SQL_THROTTLE_GET[];
+extern const char SQL_THROTTLE_SET[];
+extern const char SQL_THROTTLE_CLEAR[];
+
+/* audit */
+extern const char SQL_AUDIT_LAST_HASH[];
+extern const char SQL_AUDIT_ADD[];
+extern const char SQL_AUDIT_ALL[];
+extern const char SQL_AUDIT_RECENT[];
+
+#endif

@@ -1,0 +1,356 @@
+/*
+ * libmicrohttpd glue. Each request gets a pool and a state allocated in the
+ * URI-log callback (the earliest hook, where the raw URI is seen). The
+ * response is queued on a later call of the access handler, never the
+ * first: libmicrohttpd closes the connection after a response queued on the
+ * first call, which would cost a new TCP connection per request.
+ */
+#include "http/http.h"
+#include "core/log.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	http_handler_fn handler;
+	struct http_config cfg;
+	char *tls_cert, *tls_key;
+};
+
+struct conn_state {
+	struct request req;
+	struct response resp;
+	int started;
+	int error_status;  /* 413 when the body passed the limit */
+};
+
+static const char CSP[] =
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)conn;
+	(void)cls;
+	struct pool *pool = pool_new();
+	if (!pool)
+		return NULL;
+	struct conn_state *st = pool_alloc(pool, sizeof *st);
+	if (!st) {
+		pool_free(pool);
+		return NULL;
+	}
+	st->req.pool = pool;
+	st->req.raw_uri = pool_strdup(pool, uri ? uri : "/");
+	return st;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	struct conn_state *st = *req_cls;
+	if (!st)
+		return;
+	buf_free(&st->req.body);
+	buf_free(&st->resp.body);
+	pool_free(st->req.pool);
+	*req_cls = NULL;
+}
+
+static enum http_method parse_method(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return HTTP_GET;
+	if (strcmp(m, "POST") == 0)
+		return HTTP_POST;
+	if (strcmp(m, "HEAD") == 0)
+		return HTTP_HEAD;
+	return HTTP_OTHER;
+}
+
+static int is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	return 0;
+}
+
+static void set_client(struct http_server *s, struct MHD_Connection *conn, struct request *req)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ip[INET6_ADDRSTRLEN] = "?";
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip, sizeof ip);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, sizeof ip);
+	req->ip = pool_strdup(req->pool, ip);
+	req->secure = s->cfg.tls_cert_file != NULL;
+	if (s->cfg.behind_proxy && sa && is_loopback(sa)) {
+		/* The proxy appends the address it saw: the last entry is the one to trust. */
+		const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+		if (xff) {
+			const char *last = strrchr(xff, ',');
+			last = last ? last + 1 : xff;
+			while (*last == ' ')
+				last++;
+			unsigned char tmp[16];
+			if (inet_pton(AF_INET, last, tmp) == 1 || inet_pton(AF_INET6, last, tmp) == 1)
+				req->ip = pool_strdup(req->pool, last);
+		}
+		const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+		if (proto && strcasecmp(proto, "https") == 0)
+			req->secure = 1;
+	}
+}
+
+static void start_request(struct http_server *s, struct conn_state *st, struct MHD_Connection *conn,
+			  const char *url, const char *method)
+{
+	struct request *req = &st->req;
+	req->conn = conn;
+	req->method = parse_method(method);
+	req->path = pool_strdup(req->pool, url ? url : "/");
+	buf_init(&req->body, s->cfg.max_body_bytes);
+	buf_init(&st->resp.body, 0);
+	st->resp.status = 200;
+	set_client(s, conn, req);
+
+	const char *q = strchr(req->raw_uri, '?');
+	if (q && http_parse_urlencoded(req->pool, q + 1, strlen(q + 1), &req->query) < 0)
+		st->error_status = 400;
+	const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
+	if (cookie && http_parse_cookies(req->pool, cookie, strlen(cookie), &req->cookies) < 0)
+		st->error_status = 400;
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	if (cl) {
+		int64_t n;
+		if (str_to_i64(str_from(cl), 0, INT64_MAX, &n) < 0)
+			st->error_status = 400;
+		else if ((uint64_t)n > s->cfg.max_body_bytes)
+			st->error_status = 413;
+	}
+}
+
+static void finish_request(struct conn_state *st)
+{
+	struct request *req = &st->req;
+	if (st->error_status || req->method != HTTP_POST)
+		return;
+	const char *ct = req_header(req, "Content-Type");
+	if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+		if (http_parse_urlencoded(req->pool, buf_cstr(&req->body), req->body.len, &req->form) < 0)
+			st->error_status = 400;
+	}
+}
+
+static int add_header(struct MHD_Response *r, const char *name, const char *value)
+{
+	/* Header injection guard: no CR or LF may reach the wire. */
+	if (strpbrk(name, "\r\n") || strpbrk(value, "\r\n"))
+		return -1;
+	return MHD_add_response_header(r, name, value) == MHD_YES ? 0 : -1;
+}
+
+static enum MHD_Result send_response(struct http_server *s, struct MHD_Connection *conn, struct conn_state *st)
+{
+	struct response *resp = &st->resp;
+	struct MHD_Response *r;
+	if (resp->static_body) {
+		r = MHD_create_response_from_buffer(resp->static_len, (void *)(uintptr_t)resp->static_body,
+						    MHD_RESPMEM_PERSISTENT);
+	} else {
+		size_t len;
+		char *body = buf_detach(&resp->body, &len);
+		r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		if (!r)
+			free(body);
+	}
+	if (!r)
+		return MHD_NO;
+	add_header(r, "Content-Type", resp->content_type ? resp->content_type : "text/html; charset=utf-8");
+	add_header(r, "Content-Security-Policy", CSP);
+	add_header(r, "X-Content-Type-Options", "nosniff");
+	add_header(r, "X-Frame-Options", "DENY");
+	add_header(r, "Referrer-Policy", "same-origin");
+	add_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	add_header(r, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	if (st->req.secure)
+		add_header(r, "Strict-Transport-Security", "max-age=31536000");
+	if (!resp->cacheable)
+		add_header(r, "Cache-Control", "no-store");
+	for (size_t i = 0; i < resp->nheaders; i++)
+		if (add_header(r, resp->headers[i].name, resp->headers[i].value) < 0)
+			log_warn("refused a response header with a line break: %s", resp->headers[i].name);
+	enum MHD_Result rc = MHD_queue_response(conn, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	(void)s;
+	return rc;
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
+				 const char *method, const char *version, const char *upload_data,
+				 size_t *upload_data_size, void **req_cls)
+{
+	(void)version;
+	struct http_server *s = cls;
+	struct conn_state *st = *req_cls;
+	if (!st)
+		return MHD_NO;
+	if (!st->started) {
+		st->started = 1;
+		start_request(s, st, conn, url, method);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!st->error_status && buf_append(&st->req.body, upload_data, *upload_data_size) < 0)
+			st->error_status = 413;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	finish_request(st);
+	st->resp.status = 200;
+	st->req.error_status = st->error_status;
+	s->handler(&st->req, &st->resp);
+	return send_response(s, conn, st);
+}
+
+static char *read_file(const char *path, struct buf *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		buf_appendf(err, "impossible de lire %s", path);
+		return NULL;
+	}
+	struct buf b = BUF_INIT;
+	char tmp[4096];
+	size_t n;
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+		buf_append(&b, tmp, n);
+	fclose(f);
+	return buf_detach(&b, NULL);
+}
+
+struct http_server *http_start(const struct http_config *cfg, http_handler_fn handler, struct buf *err)
+{
+	struct http_server *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->cfg = *cfg;
+	s->handler = handler;
+
+	struct sockaddr_in addr;
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)cfg->port);
+	if (inet_pton(AF_INET, cfg->listen_addr, &addr.sin_addr) != 1) {
+		buf_appendf(err, "adresse d'écoute invalide : %s", cfg->listen_addr);
+		free(s);
+		return NULL;
+	}
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD;
+	if (cfg->tls_cert_file) {
+		s->tls_cert = read_file(cfg->tls_cert_file, err);
+		s->tls_key = s->tls_cert ? read_file(cfg->tls_key_file, err) : NULL;
+		if (!s->tls_key) {
+			free(s->tls_cert);
+			free(s);
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	struct MHD_OptionItem tls_opts[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	s->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_access, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 2),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->max_header_bytes,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+		MHD_OPTION_ARRAY, cfg->tls_cert_file ? tls_opts : tls_opts + 2,
+		MHD_OPTION_END);
+	if (!s->daemon) {
+		buf_appendf(err, "impossible d'écouter sur %s:%u (port déjà utilisé, ou certificat TLS invalide ?)",
+			    cfg->listen_addr, cfg->port);
+		free(s->tls_cert);
+		free(s->tls_key);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+unsigned http_bound_port(struct http_server *s)
+{
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	return di ? di->port : 0;
+}
+
+void http_stop(struct http_server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->daemon);
+	free(s->tls_cert);
+	free(s->tls_key);
+	free(s);
+}
+
+const char *req_header(struct request *req, const char *name)
+{
+	if (!req->conn)
+		return NULL;
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+void resp_header(struct request *req, struct response *resp, const char *name, const char *value)
+{
+	if (resp->nheaders >= RESP_MAX_HEADERS)
+		return;
+	resp->headers[resp->nheaders].name = pool_strdup(req->pool, name);
+	resp->headers[resp->nheaders].value = pool_strdup(req->pool, value);
+	resp->nheaders++;
+}
+
+void resp_redirect(struct request *req, struct response *resp, const char *location)
+{
+	resp->status = 303;
+	resp_header(req, resp, "Location", location);
+}
+
+void resp_cookie(struct request *req, struct response *resp, const char *name, const char *value, int max_age)
+{
+	char *v;
+	if (max_age < 0)
+		v = pool_printf(req->pool, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", name, value,
+				req->secure ? "; Secure" : "");
+	else
+		v = pool_printf(req->pool, "%s=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax%s", name, value,
+				max_age, req->secure ? "; Secure" : "");
+	if (v)
+		resp_header(req, resp, "Set-Cookie", v);
+}

@@ -1,0 +1,161 @@
+/* Page rendering shared by every handler: layout values, errors, redirects. */
+#include "web/web.h"
+#include "core/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *href, *label;
+	int roles;
+} NAV[] = {
+	{"/", "Accueil", ROLES_ALL},
+	{"/utilisateurs", "Utilisateurs", ROLE_RESPONSABLE},
+	{"/journal", "Journal d'audit", ROLE_RESPONSABLE},
+	{"/compte", "Mon compte", ROLES_ALL},
+};
+
+static void layout_values(struct web *w, const char *title)
+{
+	struct tpl_ctx *t = w->tpl;
+	/* The title says first whether the form needs correcting (RGAA 8.6). */
+	if (tpl_get(t, "has_errors"))
+		tpl_setf(t, "title", "Erreur – %s", title);
+	else
+		tpl_set(t, "title", title);
+	tpl_set(t, "css_url", http_static_url("lien.css"));
+	tpl_set(t, "js_url", http_static_url("lien.js"));
+	if (w->has_session) {
+		tpl_set(t, "session_csrf", w->sess.csrf);
+		if (!tpl_get(t, "csrf"))
+			tpl_set(t, "csrf", w->sess.csrf);
+		tpl_set(t, "user_name", w->sess.user.display_name);
+		tpl_set(t, "role_label", role_label(w->sess.user.role));
+		tpl_set(t, "structure_name", w->sess.user.structure_name);
+		tpl_set_bool(t, "logged_in", 1);
+		if (w->sess.stage == SESSION_COMPLETE) {
+			tpl_set_bool(t, "has_nav", 1);
+			for (size_t i = 0; i < sizeof NAV / sizeof NAV[0]; i++) {
+				if (!(NAV[i].roles & w->sess.user.role))
+					continue;
+				struct tpl_ctx *n = tpl_list_add(t, "nav");
+				tpl_set(n, "href", NAV[i].href);
+				tpl_set(n, "label", NAV[i].label);
+				size_t len = strlen(NAV[i].href);
+				int current = strcmp(w->req->path, NAV[i].href) == 0 ||
+					      (len > 1 && strncmp(w->req->path, NAV[i].href, len) == 0);
+				tpl_set_bool(n, "current", current);
+			}
+		}
+	}
+	/* A message carried over a redirect (see web_redirect). */
+	const char *flash = req_cookie(w->req, "lien_flash");
+	if (flash && !tpl_get(t, "flash")) {
+		char decoded[512];
+		size_t n;
+		if (strlen(flash) < sizeof decoded &&
+		    http_percent_decode(flash, strlen(flash), 0, decoded, &n) == 0 &&
+		    utf8_valid_text(decoded, n, 0))
+			tpl_set(t, "flash", decoded);
+		resp_cookie(w->req, w->resp, "lien_flash", "", 0);
+	}
+}
+
+void web_render(struct web *w, const char *tpl_name, const char *title)
+{
+	layout_values(w, title);
+	struct buf err = BUF_INIT;
+	buf_reset(&w->resp->body);
+	w->resp->body.max = 4 << 20;
+	if (tpl_render(tpl_name, w->tpl, &w->resp->body, &err) < 0) {
+		log_error("template %s: %s", tpl_name, buf_cstr(&err));
+		buf_free(&err);
+		buf_reset(&w->resp->body);
+		w->resp->status = 500;
+		buf_puts(&w->resp->body, "<!doctype html><html lang=\"fr\"><title>Erreur interne</title>"
+					 "<h1>Erreur interne</h1><p>La page n'a pas pu être affichée.</p></html>");
+		return;
+	}
+	buf_free(&err);
+}
+
+void web_error(struct web *w, int status, const char *detail)
+{
+	static const struct {
+		int status;
+		const char *title, *text;
+	} ERRORS[] = {
+		{400, "Demande incorrecte", "La demande envoyée par votre navigateur est mal formée ou contient des caractères non autorisés."},
+		{401, "Connexion nécessaire", "Connectez-vous pour accéder à cette page."},
+		{403, "Accès refusé", "Vous n'avez pas accès à cette page."},
+		{404, "Page introuvable", "Cette adresse ne correspond à aucune page de Lien. Elle a peut-être été mal recopiée."},
+		{405, "Méthode non autorisée", "Cette page ne peut pas être utilisée de cette façon."},
+		{413, "Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée."},
+		{429, "Trop de tentatives", "Trop de demandes en peu de temps. Patientez un moment puis réessayez."},
+		{500, "Erreur interne", "Une erreur inattendue s'est produite. Rien n'a été enregistré ; réessayez."},
+		{503, "Service momentanément indisponible", "Lien ne peut pas accéder à sa base de données pour le moment. Réessayez dans quelques instants."},
+	};
+	size_t i = 0;
+	while (i + 1 < sizeof ERRORS / sizeof ERRORS[0] && ERRORS[i].status != status)
+		i++;
+	if (ERRORS[i].status != status)
+		i = 7; /* 500 */
+	w->resp->status = ERRORS[i].status;
+	tpl_set_int(w->tpl, "status", ERRORS[i].status);
+	tpl_set(w->tpl, "message", ERRORS[i].text);
+	tpl_set(w->tpl, "detail", detail);
+	web_render(w, "error", ERRORS[i].title);
+}
+
+void web_field_error(struct web *w, const char *field, const char *message)
+{
+	char key[80];
+	snprintf(key, sizeof key, "%s_error", field);
+	tpl_set(w->tpl, key, message);
+	struct tpl_ctx *e = tpl_list_add(w->tpl, "errors");
+	tpl_set(e, "field", field);
+	tpl_set(e, "message", message);
+	const char *n = tpl_get(w->tpl, "error_count");
+	int count = n ? (int)strtol(n, NULL, 10) + 1 : 1;
+	tpl_set_int(w->tpl, "error_count", count);
+	tpl_set_bool(w->tpl, "error_plural", count > 1);
+	tpl_set_bool(w->tpl, "has_errors", 1);
+	if (w->resp->status == 200)
+		w->resp->status = 422;
+}
+
+void web_flash(struct web *w, const char *message)
+{
+	tpl_set(w->tpl, "flash", message);
+}
+
+void web_redirect(struct web *w, const char *location, const char *flash)
+{
+	resp_redirect(w->req, w->resp, location);
+	if (flash) {
+		/* Percent-encoded so that accents survive the cookie. */
+		struct buf b = BUF_INIT;
+		for (const unsigned char *p = (const unsigned char *)flash; *p; p++) {
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+				buf_putc(&b, (char)*p);
+			else
+				buf_appendf(&b, "%%%02X", *p);
+		}
+		resp_cookie(w->req, w->resp, "lien_flash", buf_cstr(&b), 60);
+		buf_free(&b);
+	}
+}
+
+const char *web_form(struct web *w, const char *name)
+{
+	const char *v = req_form(w->req, name);
+	return v ? v : "";
+}
+
+const char *web_safe_return(const char *s)
+{
+	if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\' || strchr(s, ':') || strpbrk(s, "\r\n"))
+		return "/";
+	return s;
+}

@@ -1,0 +1,207 @@
+/* The one table of routes, and the dispatcher that enforces its flags. */
+#include "web/web.h"
+#include "core/crypto.h"
+#include "core/log.h"
+
+#include <string.h>
+
+#define GET HTTP_GET
+#define POST HTTP_POST
+#define STAFF ROLES_STRUCTURE
+#define HEAD_OF ROLE_RESPONSABLE
+#define EVERYONE ROLES_ALL
+
+const struct route web_routes[] = {
+	{GET, "/static/*", page_static, R_PUBLIC, 0},
+	{GET, "/sante", page_health, R_PUBLIC, 0},
+	{GET, "/accessibilite", page_accessibility, R_PUBLIC, 0},
+	{GET, "/connexion", page_login, R_PUBLIC, 0},
+	{POST, "/connexion", page_login_post, R_PUBLIC | R_NO_CSRF_SESSION, 0},
+	{GET, "/connexion/code", page_second_factor, R_PENDING, EVERYONE},
+	{POST, "/connexion/code", page_second_factor_post, R_PENDING, EVERYONE},
+	{GET, "/compte/double-authentification", page_totp_enrol, R_PENDING | R_ANY_PASSWORD, EVERYONE},
+	{POST, "/compte/double-authentification", page_totp_enrol_post, R_PENDING | R_ANY_PASSWORD, EVERYONE},
+	{POST, "/deconnexion", page_logout, R_PENDING | R_ANY_PASSWORD, EVERYONE},
+	{GET, "/", page_home, 0, EVERYONE},
+	{GET, "/compte", page_account, R_ANY_PASSWORD, EVERYONE},
+	{POST, "/compte/mot-de-passe", page_account_password, R_ANY_PASSWORD, EVERYONE},
+	{GET, "/utilisateurs", page_users, 0, HEAD_OF},
+	{GET, "/utilisateurs/nouveau", page_user_new, 0, HEAD_OF},
+	{POST, "/utilisateurs", page_user_create, 0, HEAD_OF},
+	{POST, "/utilisateurs/{id}/desactiver", page_user_disable, 0, HEAD_OF},
+	{POST, "/utilisateurs/{id}/reactiver", page_user_enable, 0, HEAD_OF},
+	{POST, "/utilisateurs/{id}/mot-de-passe", page_user_reset, 0, HEAD_OF},
+	{GET, "/journal", page_audit, 0, HEAD_OF},
+};
+const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];
+
+/* Matches one pattern; {id} takes a positive integer. */
+static int pattern_match(const char *pat, const char *path, int64_t *id, int64_t *id2)
+{
+	int nid = 0;
+	while (*pat) {
+		if (pat[0] == '*' && pat[1] == '\0')
+			return *path != '\0';
+		if (strncmp(pat, "{id}", 4) == 0) {
+			const char *end = path;
+			while (*end >= '0' && *end <= '9')
+				end++;
+			int64_t v;
+			if (str_to_i64((struct str){path, (size_t)(end - path)}, 1, INT64_MAX, &v) < 0)
+				return 0;
+			*(nid++ == 0 ? id : id2) = v;
+			path = end;
+			pat += 4;
+			continue;
+		}
+		if (*pat != *path)
+			return 0;
+		pat++;
+		path++;
+	}
+	return *path == '\0';
+}
+
+const struct route *web_route_match(int method, const char *path, int64_t *id, int64_t *id2, int *status)
+{
+	int path_found = 0;
+	if (method == HTTP_HEAD)
+		method = HTTP_GET;
+	for (size_t i = 0; i < web_nroutes; i++) {
+		int64_t a = 0, b = 0;
+		if (!pattern_match(web_routes[i].pattern, path, &a, &b))
+			continue;
+		path_found = 1;
+		if (web_routes[i].methods & method) {
+			*id = a;
+			*id2 = b;
+			return &web_routes[i];
+		}
+	}
+	*status = path_found ? 405 : 404;
+	return NULL;
+}
+
+static const char SESSION_COOKIE[] = "lien_session";
+
+/* A POST that finds no valid session (expired during a long interview
+ * note): show the login form carrying the typed fields, so that nothing
+ * is lost. */
+static void session_lost(struct web *w, int expired)
+{
+	if (w->req->method != HTTP_POST) {
+		char *loc = pool_printf(w->req->pool, "/connexion?suite=%s", w->req->path);
+		web_redirect(w, loc ? loc : "/connexion", NULL);
+		return;
+	}
+	w->resp->status = 401;
+	tpl_set(w->tpl, "suite", web_safe_return(w->req->path));
+	tpl_set_bool(w->tpl, "expired", expired);
+	for (size_t i = 0; i < w->req->form.n; i++) {
+		const struct http_param *p = &w->req->form.items[i];
+		if (strcmp(p->name, "csrf") == 0 || strncmp(p->name, "keep_", 5) == 0)
+			continue;
+		struct tpl_ctx *k = tpl_list_add(w->tpl, "kept");
+		tpl_set(k, "name", p->name);
+		tpl_set(k, "value", p->value);
+	}
+	page_login(w);
+}
+
+static int csrf_ok(struct web *w, const char *expected)
+{
+	const char *got = req_form(w->req, "csrf");
+	size_t n = expected ? strlen(expected) : 0;
+	return got && n >= TOKEN_LEN && strlen(got) == n && ct_equal(got, expected, n);
+}
+
+static void dispatch(struct web *w)
+{
+	struct request *req = w->req;
+	if (req->error_status) {
+		web_error(w, req->error_status, NULL);
+		return;
+	}
+	int status = 404;
+	const struct route *r = web_route_match(req->method, req->path, &w->id, &w->id2, &status);
+	if (!r) {
+		if (status == 405)
+			resp_header(req, w->resp, "Allow", "GET, HEAD, POST");
+		web_error(w, status, NULL);
+		return;
+	}
+	if (r->flags & R_PUBLIC && r->handler == page_static) {
+		r->handler(w);  /* no database, no session: the cheapest path */
+		return;
+	}
+	w->db = db_thread();
+	if (!w->db) {
+		web_error(w, 503, NULL);
+		return;
+	}
+	/* Identify the session on every route, public ones included (the login
+	 * page sends a logged-in user home). */
+	const char *token = req_cookie(req, SESSION_COOKIE);
+	enum session_state ss = token ? session_lookup(w->db, token, &w->sess) : SESSION_NONE;
+	if (ss == SESSION_VALID) {
+		w->has_session = 1;
+		cstr_copy(w->token, sizeof w->token, token);
+		w->actor.user_id = w->sess.user.id;
+		w->actor.structure_id = w->sess.user.structure_id;
+		w->actor.role = w->sess.user.role;
+	}
+	w->actor.ip = req->ip;
+
+	if (!(r->flags & R_PUBLIC)) {
+		if (!w->has_session) {
+			if (ss == SESSION_EXPIRED)
+				resp_cookie(req, w->resp, SESSION_COOKIE, "", 0);
+			session_lost(w, ss == SESSION_EXPIRED);
+			return;
+		}
+		if (w->sess.stage != SESSION_COMPLETE && !(r->flags & R_PENDING)) {
+			web_redirect(w, w->sess.user.totp_enabled ? "/connexion/code" : "/compte/double-authentification", NULL);
+			return;
+		}
+		if (!(r->roles & w->sess.user.role)) {
+			web_error(w, 403, "Votre rôle ne permet pas d'accéder à cette page.");
+			return;
+		}
+		if (w->sess.user.must_change_password && w->sess.stage == SESSION_COMPLETE &&
+		    !(r->flags & R_ANY_PASSWORD)) {
+			web_redirect(w, "/compte", "Choisissez un nouveau mot de passe avant de continuer.");
+			return;
+		}
+	}
+	if (req->method == HTTP_POST) {
+		const char *expected = (r->flags & R_NO_CSRF_SESSION) ? req_cookie(req, "lien_pre")
+								       : (w->has_session ? w->sess.csrf : NULL);
+		if (!csrf_ok(w, expected)) {
+			web_error(w, 403, "Le formulaire a expiré ou ne vient pas de Lien. Rechargez la page et recommencez.");
+			return;
+		}
+	}
+	r->handler(w);
+}
+
+void web_handle(struct request *req, struct response *resp)
+{
+	struct web w;
+	memset(&w, 0, sizeof w);
+	w.req = req;
+	w.resp = resp;
+	w.tpl = tpl_ctx_new();
+	if (!w.tpl) {
+		resp->status = 500;
+		buf_puts(&resp->body, "Erreur interne");
+		return;
+	}
+	req->app = &w;
+	dispatch(&w);
+	if (w.db && db_in_tx(w.db)) {
+		log_error("handler left a transaction open on %s", req->path);
+		db_rollback(w.db);
+	}
+	tpl_ctx_free(w.tpl);
+	req->app = NULL;
+}

@@ -1,0 +1,91 @@
+/*
+ * The web layer: one table of routes (routes.c), whose dispatcher enforces
+ * authentication, second factor, roles and CSRF from each route's flags
+ * before the handler runs; handlers read declared fields, call the domain
+ * and render templates.
+ */
+#ifndef LIEN_WEB_H
+#define LIEN_WEB_H
+
+#include "db/db.h"
+#include "domain/auth.h"
+#include "domain/domain.h"
+#include "http/http.h"
+#include "view/tpl.h"
+
+struct web {
+	struct request *req;
+	struct response *resp;
+	struct db *db;
+	struct session sess;      /* valid when has_session */
+	int has_session;
+	char token[48];           /* the session cookie value */
+	struct actor actor;       /* who acts (user, structure, role, ip) */
+	int64_t id;               /* the {id} of the path, when the route has one */
+	int64_t id2;              /* a second {id} */
+	struct tpl_ctx *tpl;      /* the page's values; freed after rendering */
+};
+
+enum route_flags {
+	R_PUBLIC = 1 << 0,        /* no session needed */
+	R_PENDING = 1 << 1,       /* reachable between password and second factor */
+	R_NO_CSRF_SESSION = 1 << 2, /* POST checked against the pre-login cookie instead */
+	R_ANY_PASSWORD = 1 << 3,  /* reachable while a password change is required */
+};
+
+struct route {
+	int methods;              /* HTTP_GET | HTTP_POST */
+	const char *pattern;      /* "/utilisateurs/{id}/desactiver"; a final * matches any rest */
+	void (*handler)(struct web *w);
+	int flags;
+	int roles;                /* roles allowed (0 for public routes) */
+};
+
+extern const struct route web_routes[];
+extern const size_t web_nroutes;
+
+/* The entry point given to the HTTP layer. */
+void web_handle(struct request *req, struct response *resp);
+/* Matches a method and path against the table (also used by the
+ * authorization-matrix test). Returns the route or NULL; *status is 404 or 405. */
+const struct route *web_route_match(int method, const char *path, int64_t *id, int64_t *id2, int *status);
+
+/* ---- rendering (render.c) ---- */
+/* Renders templates/<name>.html inside the layout, with the common values
+ * (user, navigation, CSRF token). The status stays as set. */
+void web_render(struct web *w, const char *tpl_name, const char *title);
+/* A French error page for 400, 403, 404, 405, 413, 429, 500 or 503. */
+void web_error(struct web *w, int status, const char *detail);
+/* Field error helper: sets "<field>_error" and a summary item. */
+void web_field_error(struct web *w, const char *field, const char *message);
+void web_flash(struct web *w, const char *message);
+/* Redirects after a successful POST, with a message shown on the next page. */
+void web_redirect(struct web *w, const char *location, const char *flash);
+/* Form value or "" (never NULL). */
+const char *web_form(struct web *w, const char *name);
+/* "/" unless s is a local path (no scheme, no "//"): no open redirects. */
+const char *web_safe_return(const char *s);
+
+/* ---- handlers ---- */
+void page_home(struct web *w);
+void page_health(struct web *w);
+void page_static(struct web *w);
+void page_accessibility(struct web *w);
+void page_login(struct web *w);
+void page_login_post(struct web *w);
+void page_logout(struct web *w);
+void page_second_factor(struct web *w);
+void page_second_factor_post(struct web *w);
+void page_totp_enrol(struct web *w);
+void page_totp_enrol_post(struct web *w);
+void page_account(struct web *w);
+void page_account_password(struct web *w);
+void page_users(struct web *w);
+void page_user_new(struct web *w);
+void page_user_create(struct web *w);
+void page_user_disable(struct web *w);
+void page_user_enable(struct web *w);
+void page_user_reset(struct web *w);
+void page_audit(struct web *w);
+
+#endif
