@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #ifndef LIEN_VERSION
 #define LIEN_VERSION "0.1.0"
@@ -40,6 +41,19 @@ static const struct command {
 	{"version", cmd_version, 0, "version"},
 	{"help", cmd_help, 0, "help"},
 };
+
+/* lien init --db var/lien.db on a fresh checkout: var/ may not exist yet. */
+static void make_parent_dir(const char *path)
+{
+	char dir[4096];
+	if (cstr_copy(dir, sizeof dir, path) < 0)
+		return;
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	mkdir(dir, 0750);
+}
 
 static void usage(FILE *f)
 {
@@ -88,6 +102,8 @@ int main(int argc, char **argv)
 	if (crypto_init() < 0)
 		return cmd_fail("libsodium n'a pas pu être initialisée");
 
+	if (cmd->flags & CMD_CREATE)
+		make_parent_dir(c.db_url);
 	if (cmd->flags & CMD_DB) {
 		struct buf err = BUF_INIT;
 		c.db = db_open(c.db_url, (cmd->flags & CMD_CREATE) ? DB_OPEN_CREATE : 0, &err);

@@ -1,0 +1,49 @@
+#!/bin/sh
+# The whole test suite: unit, CLI, HTTP (live server) and browser tests.
+# Each suite prints "N passed, N failed" last; this script adds them up and
+# prints the total on its own closing line. Usage: tests/run.sh [SUITE...]
+LIEN_BIN=${LIEN_BIN:-build/lien}
+LIEN_UNIT=${LIEN_UNIT:-build/tests/unit_tests}
+export LIEN_BIN
+suites=${*:-"unit cli http e2e"}
+mkdir -p tests/artifacts
+total_pass=0
+total_fail=0
+
+run_suite() {
+	name=$1
+	shift
+	log=tests/artifacts/$name.log
+	echo "== $name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	grep -E '^(FAIL|not ok)' "$log" | head -50
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		echo "   $name: no result line (exit $rc); last lines of $log:"
+		tail -20 "$log"
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	p=$(echo "$line" | sed 's/ passed.*//')
+	f=$(echo "$line" | sed 's/.* passed, \([0-9]*\) failed.*/\1/')
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "   $name exited $rc"
+		f=1
+	fi
+	echo "   $line"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+for s in $suites; do
+	case $s in
+	unit) run_suite unit "$LIEN_UNIT" ;;
+	cli) run_suite cli sh tests/cli/run.sh ;;
+	http) run_suite http node tests/http/run.js ;;
+	e2e) run_suite e2e node tests/e2e/run.js ;;
+	*) echo "unknown suite $s"; total_fail=$((total_fail + 1)) ;;
+	esac
+done
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

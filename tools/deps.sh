@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs what Lien needs to build, run, test and benchmark on Debian 12,
+# only when something is missing (a no-op otherwise).
+set -e
+PKGS="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev libgnutls28-dev
+sqlite3 curl ca-certificates nodejs npm chromium wrk nginx-light clang libclang-rt-14-dev"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "make deps: installation de :$missing"
+	SUDO=""
+	[ "$(id -u)" -ne 0 ] && SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# Browser-test libraries (no browser download: Debian's Chromium is used).
+if [ ! -d tests/e2e/node_modules/playwright-core ] && [ -f tests/e2e/package.json ]; then
+	echo "make deps: npm ci (tests/e2e)"
+	(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+exit 0
