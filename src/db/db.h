@@ -54,6 +54,12 @@ int db_migrate(struct db *db, struct buf *err);
 /* Prepares (or reuses) and binds; returns the statement ready to step, or
  * NULL on error (see db_errmsg). Call db_done when finished with it. */
 struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);
+/* For statements whose parameters are bound in a loop: prepare (cached),
+ * then bind by position (1-based), then step. */
+struct db_stmt *db_prepare(struct db *db, const char *sql);
+int db_bind_text(struct db_stmt *st, int idx, const char *v);
+int db_bind_int(struct db_stmt *st, int idx, int64_t v);
+int db_bind_blob(struct db_stmt *st, int idx, const void *v, size_t n);
 /* 1 row available, 0 done, or a negative DB_* error. */
 int db_step(struct db_stmt *st);
 int64_t db_col_int(struct db_stmt *st, int col);

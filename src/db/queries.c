@@ -66,3 +66,110 @@ const char SQL_AUDIT_ALL[] =
 const char SQL_AUDIT_RECENT[] =
 	"SELECT a.at, COALESCE(u.display_name, ''), a.action, COALESCE(a.ip, ''), COALESCE(a.detail, '') "
 	"FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE a.structure_id = $1 ORDER BY a.id DESC LIMIT $2";
+
+/* ---- persons ---------------------------------------------------------- */
+
+#define PERSON_FIELD_COLS                                                                   \
+	"civilite, birth_name, usage_name, first_names, birth_date, birth_place, nationality, " \
+	"address, postal_code, commune_name, phone, phone2, email, preferred_channel, no_phone, " \
+	"no_email, languages, interpreter, housing, resources, protection, protector_contact, "  \
+	"caf_number, nir, info_date, info_method, restricted"
+#define PERSON_FIELD_PARAMS                                                                 \
+	"$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, " \
+	"$25, $26, $27, $28, $29, $30, $31, $32, $33"
+/* The columns shown in search results and duplicate lists. */
+#define PERSON_HIT_COLS \
+	"p.id, p.file_number, p.civilite, p.birth_name, p.usage_name, p.first_names, p.birth_date, " \
+	"p.commune_name, p.phone, p.status, p.search_name "
+
+const char SQL_PERSON_INSERT[] =
+	"INSERT INTO persons(structure_id, file_number, search_name, phone_digits, last_contact_at, "
+	"created_by, updated_by, created_at, updated_at, " PERSON_FIELD_COLS ") "
+	"VALUES ($1, $2, $3, $4, $5, $6, $6, $5, $5, " PERSON_FIELD_PARAMS ")";
+const char SQL_PERSON_UPDATE[] =
+	"UPDATE persons SET search_name = $3, phone_digits = $4, updated_by = $5, updated_at = $6, "
+	"version = version + 1, civilite = $7, birth_name = $8, usage_name = $9, first_names = $10, "
+	"birth_date = $11, birth_place = $12, nationality = $13, address = $14, postal_code = $15, "
+	"commune_name = $16, phone = $17, phone2 = $18, email = $19, preferred_channel = $20, "
+	"no_phone = $21, no_email = $22, languages = $23, interpreter = $24, housing = $25, "
+	"resources = $26, protection = $27, protector_contact = $28, caf_number = $29, nir = $30, "
+	"info_date = $31, info_method = $32, restricted = $33 "
+	"WHERE id = $1 AND structure_id = $2 AND version = $34 AND status = 'active'";
+const char SQL_PERSON_GET[] =
+	"SELECT id, structure_id, version, last_contact_at, created_at, updated_at, file_number, status, "
+	"COALESCE(merged_into, 0), " PERSON_FIELD_COLS " FROM persons WHERE id = $1 AND structure_id = $2";
+const char SQL_PERSON_NEXT_NUMBER[] =
+	"INSERT INTO file_counters(structure_id, year, last) VALUES ($1, $2, 1) "
+	"ON CONFLICT (structure_id, year) DO UPDATE SET last = file_counters.last + 1 RETURNING last";
+const char SQL_PERSON_SET_NUMBER[] = "UPDATE persons SET file_number = $2 WHERE id = $1";
+const char SQL_PERSON_NAMES_DELETE[] = "DELETE FROM person_names WHERE person_id = $1";
+const char SQL_PERSON_NAME_ADD[] =
+	"INSERT INTO person_names(structure_id, token, person_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+const char SQL_PERSON_SEARCH_NAME[] =
+	"SELECT " PERSON_HIT_COLS "FROM person_names n JOIN persons p ON p.id = n.person_id "
+	"WHERE n.structure_id = $1 AND n.token >= $2 AND n.token < $3 AND p.status <> 'anonymised' "
+	"AND p.merged_into IS NULL ORDER BY p.birth_name, p.first_names, p.id LIMIT 400";
+const char SQL_PERSON_SEARCH_BIRTH[] =
+	"SELECT " PERSON_HIT_COLS "FROM persons p WHERE p.structure_id = $1 AND p.birth_date = $2 "
+	"AND p.status <> 'anonymised' AND p.merged_into IS NULL ORDER BY p.birth_name, p.first_names LIMIT 400";
+const char SQL_PERSON_SEARCH_PHONE[] =
+	"SELECT " PERSON_HIT_COLS "FROM persons p WHERE p.structure_id = $1 AND p.phone_digits >= $2 "
+	"AND p.phone_digits < $3 AND p.status <> 'anonymised' AND p.merged_into IS NULL LIMIT 400";
+const char SQL_PERSON_SEARCH_NUMBER[] =
+	"SELECT " PERSON_HIT_COLS "FROM persons p WHERE p.structure_id = $1 AND p.file_number = $2";
+const char SQL_PERSON_BY_TOKEN[] =
+	"SELECT " PERSON_HIT_COLS "FROM person_names n JOIN persons p ON p.id = n.person_id "
+	"WHERE n.structure_id = $1 AND n.token = $2 AND p.status <> 'anonymised' AND p.merged_into IS NULL LIMIT 400";
+const char SQL_PERSON_TOUCH_CONTACT[] =
+	"UPDATE persons SET last_contact_at = $2 WHERE id = $1 AND last_contact_at < $2";
+const char SQL_REFERENT_IS[] = "SELECT count(*) FROM person_referents WHERE person_id = $1 AND user_id = $2";
+const char SQL_REFERENT_ADD[] =
+	"INSERT INTO person_referents(structure_id, person_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+const char SQL_REFERENT_LIST[] =
+	"SELECT u.id, u.display_name FROM person_referents r JOIN users u ON u.id = r.user_id "
+	"WHERE r.person_id = $1 ORDER BY u.display_name";
+const char SQL_HOUSEHOLD_ADD[] =
+	"INSERT INTO household_members(structure_id, person_id, first_names, last_name, birth_date, relation, created_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const char SQL_HOUSEHOLD_LIST[] =
+	"SELECT id, first_names, last_name, birth_date, relation FROM household_members WHERE person_id = $1 ORDER BY id";
+const char SQL_RECENT_MARK[] =
+	"INSERT INTO recent_files(user_id, structure_id, person_id, at) VALUES ($1, $2, $3, $4) "
+	"ON CONFLICT (user_id, person_id) DO UPDATE SET at = $4";
+const char SQL_RECENT_LIST[] =
+	"SELECT " PERSON_HIT_COLS "FROM recent_files r JOIN persons p ON p.id = r.person_id "
+	"WHERE r.user_id = $1 AND r.structure_id = $2 AND p.status = 'active' ORDER BY r.at DESC LIMIT 8";
+
+/* ---- journal and tasks ----------------------------------------------- */
+
+const char SQL_ENTRY_ADD[] =
+	"INSERT INTO journal_entries(structure_id, person_id, author_id, at, medium, kind, themes, duration_min, "
+	"workers, summary, for_person, documents, private_note, created_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+const char SQL_ENTRY_LIST[] =
+	"SELECT e.id, e.author_id, u.display_name, e.at, e.medium, e.kind, e.themes, e.duration_min, e.workers, "
+	"e.summary, e.for_person, e.documents, e.private_note FROM journal_entries e JOIN users u ON u.id = e.author_id "
+	"WHERE e.person_id = $1 AND e.structure_id = $2 ORDER BY e.at DESC, e.id DESC LIMIT $3";
+const char SQL_ENTRY_LATEST_FOR_PERSON[] =
+	"SELECT e.id, e.author_id, u.display_name, e.at, e.medium, e.kind, e.themes, e.duration_min, e.workers, "
+	"e.summary, e.for_person, e.documents, e.private_note FROM journal_entries e JOIN users u ON u.id = e.author_id "
+	"WHERE e.person_id = $1 AND e.structure_id = $2 AND e.for_person <> '' ORDER BY e.at DESC, e.id DESC LIMIT 1";
+const char SQL_ENTRY_LAST_MEDIUM[] =
+	"SELECT medium FROM journal_entries WHERE author_id = $1 ORDER BY id DESC LIMIT 1";
+const char SQL_TASK_ADD[] =
+	"INSERT INTO tasks(structure_id, person_id, entry_id, text, due_date, assignee_id, created_by, created_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+const char SQL_TASK_GET[] =
+	"SELECT id, COALESCE(person_id, 0), assignee_id, COALESCE(done_at, 0) FROM tasks WHERE id = $1 AND structure_id = $2";
+const char SQL_TASK_SET_DONE[] = "UPDATE tasks SET done_at = $2 WHERE id = $1";
+const char SQL_TASK_REASSIGN[] = "UPDATE tasks SET assignee_id = $2 WHERE id = $1";
+#define TASK_COLS                                                                           \
+	"t.id, t.text, t.due_date, COALESCE(t.done_at, 0), COALESCE(t.person_id, 0), "       \
+	"COALESCE(p.birth_name, ''), COALESCE(p.first_names, ''), u.display_name, t.assignee_id "
+const char SQL_TASK_MINE[] =
+	"SELECT " TASK_COLS "FROM tasks t LEFT JOIN persons p ON p.id = t.person_id JOIN users u ON u.id = t.assignee_id "
+	"WHERE t.assignee_id = $1 AND t.structure_id = $2 AND t.done_at IS NULL "
+	"ORDER BY CASE WHEN t.due_date = '' THEN 1 ELSE 0 END, t.due_date, t.id LIMIT 100";
+const char SQL_TASK_FOR_PERSON[] =
+	"SELECT " TASK_COLS "FROM tasks t LEFT JOIN persons p ON p.id = t.person_id JOIN users u ON u.id = t.assignee_id "
+	"WHERE t.person_id = $1 AND t.structure_id = $2 ORDER BY COALESCE(t.done_at, 0), t.due_date, t.id LIMIT 100";

@@ -52,3 +52,37 @@ extern const char SQL_AUDIT_ALL[];
 extern const char SQL_AUDIT_RECENT[];
 
 #endif
+
+/* persons (column lists in the order of enum person_field) */
+extern const char SQL_PERSON_INSERT[];
+extern const char SQL_PERSON_UPDATE[];
+extern const char SQL_PERSON_GET[];
+extern const char SQL_PERSON_NEXT_NUMBER[];
+extern const char SQL_PERSON_SET_NUMBER[];
+extern const char SQL_PERSON_NAMES_DELETE[];
+extern const char SQL_PERSON_NAME_ADD[];
+extern const char SQL_PERSON_SEARCH_NAME[];
+extern const char SQL_PERSON_SEARCH_BIRTH[];
+extern const char SQL_PERSON_SEARCH_PHONE[];
+extern const char SQL_PERSON_SEARCH_NUMBER[];
+extern const char SQL_PERSON_BY_TOKEN[];
+extern const char SQL_PERSON_TOUCH_CONTACT[];
+extern const char SQL_REFERENT_IS[];
+extern const char SQL_REFERENT_ADD[];
+extern const char SQL_REFERENT_LIST[];
+extern const char SQL_HOUSEHOLD_ADD[];
+extern const char SQL_HOUSEHOLD_LIST[];
+extern const char SQL_RECENT_MARK[];
+extern const char SQL_RECENT_LIST[];
+
+/* journal and tasks */
+extern const char SQL_ENTRY_ADD[];
+extern const char SQL_ENTRY_LIST[];
+extern const char SQL_ENTRY_LATEST_FOR_PERSON[];
+extern const char SQL_ENTRY_LAST_MEDIUM[];
+extern const char SQL_TASK_ADD[];
+extern const char SQL_TASK_GET[];
+extern const char SQL_TASK_SET_DONE[];
+extern const char SQL_TASK_REASSIGN[];
+extern const char SQL_TASK_MINE[];
+extern const char SQL_TASK_FOR_PERSON[];

@@ -153,13 +153,18 @@ static struct db_stmt *stmt_get(struct db *db, const char *sql)
 	return NULL;
 }
 
+static int param_index(struct db_stmt *s, int idx)
+{
+	char name[16];
+	snprintf(name, sizeof name, "$%d", idx);
+	return sqlite3_bind_parameter_index(s->st, name);
+}
+
 static int bind_all(struct db_stmt *s, const char *types, va_list ap)
 {
 	int n = (int)strlen(types);
 	for (int i = 0; i < n; i++) {
-		char name[16];
-		snprintf(name, sizeof name, "$%d", i + 1);
-		int idx = sqlite3_bind_parameter_index(s->st, name);
+		int idx = param_index(s, i + 1);
 		int rc = SQLITE_OK;
 		switch (types[i]) {
 		case 'i': {
@@ -231,6 +236,38 @@ struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...)
 	struct db_stmt *s = vquery(db, sql, types, ap);
 	va_end(ap);
 	return s;
+}
+
+struct db_stmt *db_prepare(struct db *db, const char *sql)
+{
+	return stmt_get(db, sql);
+}
+
+int db_bind_text(struct db_stmt *s, int idx, const char *v)
+{
+	int i = param_index(s, idx);
+	if (!i)
+		return 0;
+	int rc = v ? sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s->st, i);
+	return rc == SQLITE_OK ? 0 : fail(s->db, rc);
+}
+
+int db_bind_int(struct db_stmt *s, int idx, int64_t v)
+{
+	int i = param_index(s, idx);
+	if (!i)
+		return 0;
+	int rc = sqlite3_bind_int64(s->st, i, v);
+	return rc == SQLITE_OK ? 0 : fail(s->db, rc);
+}
+
+int db_bind_blob(struct db_stmt *s, int idx, const void *v, size_t n)
+{
+	int i = param_index(s, idx);
+	if (!i)
+		return 0;
+	int rc = v ? sqlite3_bind_blob(s->st, i, v, (int)n, SQLITE_TRANSIENT) : sqlite3_bind_null(s->st, i);
+	return rc == SQLITE_OK ? 0 : fail(s->db, rc);
 }
 
 int db_step(struct db_stmt *s)

@@ -1,6 +1,9 @@
 /* Home, health check, static files, accessibility statement. */
 #include "web/web.h"
 #include "core/clock.h"
+#include "domain/journal.h"
+
+#include <stdio.h>
 
 #include <string.h>
 
@@ -23,8 +26,43 @@ void page_accessibility(struct web *w)
 	web_render(w, "accessibility", "Déclaration d'accessibilité");
 }
 
+static void add_my_task(void *arg, const struct task *t)
+{
+	struct web *w = arg;
+	char today[16];
+	int y, m, d;
+	civil_from_days((clock_now() + clock_paris_offset(clock_now())) / 86400, &y, &m, &d);
+	snprintf(today, sizeof today, "%04d-%02d-%02d", y, m, d);
+	int cmp = t->due_date[0] ? strcmp(t->due_date, today) : 1;
+	const char *group = cmp < 0 ? "overdue" : cmp == 0 ? "due_today" : "upcoming";
+	struct tpl_ctx *c = tpl_list_add(w->tpl, group);
+	char due[16] = "";
+	if (t->due_date[0])
+		snprintf(due, sizeof due, "%.2s/%.2s/%.4s", t->due_date + 8, t->due_date + 5, t->due_date);
+	tpl_set_int(c, "id", t->id);
+	tpl_set(c, "text", t->text);
+	tpl_set(c, "due", due);
+	tpl_set_int(c, "person_id", t->person_id);
+	tpl_set(c, "person_name", t->person_name);
+	tpl_set_bool(w->tpl, "has_tasks", 1);
+}
+
+static void add_recent(void *arg, const struct person_hit *h)
+{
+	struct web *w = arg;
+	struct tpl_ctx *c = tpl_list_add(w->tpl, "recent");
+	tpl_set_int(c, "id", h->id);
+	tpl_set(c, "file_number", h->file_number);
+	tpl_set(c, "name", h->name);
+}
+
 void page_home(struct web *w)
 {
+	if (w->sess.user.role & ROLES_STRUCTURE) {
+		task_list_mine(w->db, &w->actor, add_my_task, w);
+		person_recent(w->db, &w->actor, add_recent, w);
+		tpl_set_bool(w->tpl, "staff", 1);
+	}
 	char today[64];
 	clock_format_fr(clock_now(), today, sizeof today);
 	today[10] = '\0'; /* the date only */

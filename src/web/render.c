@@ -11,6 +11,7 @@ static const struct {
 	int roles;
 } NAV[] = {
 	{"/", "Accueil", ROLES_ALL},
+	{"/personnes", "Personnes", ROLES_STRUCTURE},
 	{"/utilisateurs", "Utilisateurs", ROLE_RESPONSABLE},
 	{"/journal", "Journal d'audit", ROLE_RESPONSABLE},
 	{"/compte", "Mon compte", ROLES_ALL},

@@ -10,6 +10,7 @@
 #define STAFF ROLES_STRUCTURE
 #define HEAD_OF ROLE_RESPONSABLE
 #define EVERYONE ROLES_ALL
+#define FOLLOWS (ROLE_TRAVAILLEUR_SOCIAL | ROLE_RESPONSABLE)
 
 const struct route web_routes[] = {
 	{GET, "/static/*", page_static, R_PUBLIC, 0},
@@ -32,6 +33,21 @@ const struct route web_routes[] = {
 	{POST, "/utilisateurs/{id}/reactiver", page_user_enable, 0, HEAD_OF},
 	{POST, "/utilisateurs/{id}/mot-de-passe", page_user_reset, 0, HEAD_OF},
 	{GET, "/journal", page_audit, 0, HEAD_OF},
+	{GET, "/personnes", page_persons, 0, STAFF},
+	{GET, "/personnes/nouvelle", page_person_new, 0, STAFF},
+	{POST, "/personnes", page_person_create, 0, STAFF},
+	{GET, "/personnes/{id}", page_person, 0, STAFF},
+	{POST, "/personnes/{id}", page_person_update, 0, STAFF},
+	{GET, "/personnes/{id}/modifier", page_person_edit, 0, STAFF},
+	{GET, "/personnes/{id}/nir", page_person_nir, 0, FOLLOWS},
+	{GET, "/personnes/{id}/synthese", page_person_summary, 0, FOLLOWS},
+	{POST, "/personnes/{id}/journal", page_entry_create, 0, STAFF},
+	{POST, "/personnes/{id}/foyer", page_household_add, 0, FOLLOWS},
+	{POST, "/personnes/{id}/referents", page_referent_add, 0, FOLLOWS},
+	{POST, "/personnes/{id}/taches", page_task_create, 0, FOLLOWS},
+	{POST, "/taches/{id}/fait", page_task_done, 0, FOLLOWS},
+	{POST, "/taches/{id}/confier", page_task_reassign, 0, FOLLOWS},
+	{GET, "/notice-information", page_notice, 0, STAFF},
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];
 

@@ -87,5 +87,20 @@ void page_user_disable(struct web *w);
 void page_user_enable(struct web *w);
 void page_user_reset(struct web *w);
 void page_audit(struct web *w);
+void page_persons(struct web *w);
+void page_person_new(struct web *w);
+void page_person_create(struct web *w);
+void page_person(struct web *w);
+void page_person_nir(struct web *w);
+void page_person_edit(struct web *w);
+void page_person_update(struct web *w);
+void page_person_summary(struct web *w);
+void page_household_add(struct web *w);
+void page_referent_add(struct web *w);
+void page_entry_create(struct web *w);
+void page_task_create(struct web *w);
+void page_task_done(struct web *w);
+void page_task_reassign(struct web *w);
+void page_notice(struct web *w);
 
 #endif

@@ -1,0 +1,689 @@
+/* The person's file: search, creation with duplicate warning, the file
+ * page, editing with conflict detection, the NIR, household and referents. */
+#include "web/web.h"
+#include "core/clock.h"
+#include "domain/audit.h"
+#include "domain/journal.h"
+#include "domain/person.h"
+#include "domain/user.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { MAX_HITS = 50 };
+
+static void on_field_error(void *arg, const char *field, const char *msg)
+{
+	web_field_error(arg, field, msg);
+}
+
+/* "1984-03-05" -> "05/03/1984" (as typed in France), anything else as is. */
+static void date_fr(const char *iso, char *out, size_t n)
+{
+	if (strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-')
+		snprintf(out, n, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+	else
+		snprintf(out, n, "%s", iso);
+}
+
+static void add_hits(struct web *w, const char *list, const struct person_hit *hits, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct tpl_ctx *h = tpl_list_add(w->tpl, list);
+		char birth[16];
+		date_fr(hits[i].birth_date, birth, sizeof birth);
+		tpl_set_int(h, "id", hits[i].id);
+		tpl_set(h, "file_number", hits[i].file_number);
+		tpl_set(h, "name", hits[i].name);
+		tpl_set(h, "birth_date", birth);
+		tpl_set(h, "commune", hits[i].commune);
+		tpl_set(h, "phone", hits[i].phone);
+		tpl_set_bool(h, "archived", strcmp(hits[i].status, "archived") == 0);
+	}
+}
+
+void page_persons(struct web *w)
+{
+	const char *q = req_query(w->req, "q");
+	tpl_set(w->tpl, "q", q);
+	if (q && q[0]) {
+		struct person_hit hits[MAX_HITS];
+		int n = person_search(w->db, &w->actor, q, hits, MAX_HITS);
+		if (n < 0) {
+			web_error(w, 503, NULL);
+			return;
+		}
+		add_hits(w, "hits", hits, n);
+		tpl_set_bool(w->tpl, "searched", 1);
+		tpl_set_int(w->tpl, "count", n);
+		tpl_set_bool(w->tpl, "plural", n > 1);
+		tpl_set_bool(w->tpl, "more", n == MAX_HITS);
+		audit_log(w->db, &w->actor, "person.search", "search", 0, NULL);
+	}
+	web_render(w, "persons", q && q[0] ? "Résultats de recherche" : "Rechercher une personne");
+}
+
+/* The form: one list of parts, each with its fields, built from the
+ * field table so that adding a field needs no template change. */
+static void form_fields(struct web *w, const struct person *p, int with_situation)
+{
+	for (int part = PART_IDENTITY; part <= PART_INFO; part++) {
+		if (part == PART_SITUATION && !with_situation)
+			continue;
+		struct tpl_ctx *pc = tpl_list_add(w->tpl, "parts");
+		tpl_set(pc, "legend", field_part_labels[part]);
+		for (int f = 0; f < PF_COUNT; f++) {
+			const struct person_field_def *d = &person_fields[f];
+			if ((int)d->part != part)
+				continue;
+			struct tpl_ctx *fc = tpl_list_add(pc, "fields");
+			char errkey[80];
+			snprintf(errkey, sizeof errkey, "%s_error", d->name);
+			const char *err = tpl_get(w->tpl, errkey);
+			tpl_set(fc, "name", d->name);
+			tpl_set(fc, "label", d->label);
+			tpl_set(fc, "hint", d->hint);
+			tpl_set(fc, "error", err);
+			tpl_set_bool(fc, "required", d->required && d->kind != FK_FLAG);
+			const char *v = p->v[f];
+			char shown[PERSON_VALUE_MAX];
+			if (d->kind == FK_DATE) {
+				date_fr(v, shown, sizeof shown);
+				v = shown;
+			}
+			switch (d->kind) {
+			case FK_CHOICE:
+				tpl_set_bool(fc, "is_select", 1);
+				for (const struct choice *c = d->choices; c->value; c++) {
+					struct tpl_ctx *o = tpl_list_add(fc, "options");
+					tpl_set(o, "value", c->value);
+					tpl_set(o, "label", c->label);
+					tpl_set_bool(o, "selected", strcmp(c->value, v) == 0);
+				}
+				break;
+			case FK_FLAG:
+				tpl_set_bool(fc, "is_flag", 1);
+				tpl_set_bool(fc, "checked", v[0] == '1');
+				break;
+			case FK_LONGTEXT:
+				tpl_set_bool(fc, "is_long", 1);
+				tpl_set(fc, "value", v);
+				break;
+			default:
+				tpl_set_bool(fc, "is_input", 1);
+				tpl_set(fc, "value", v);
+				tpl_set(fc, "type", d->kind == FK_EMAIL ? "email" : d->kind == FK_PHONE ? "tel" : "text");
+				tpl_set(fc, "inputmode", d->kind == FK_POSTAL ? "numeric" : NULL);
+				tpl_set(fc, "autocomplete", "off");
+			}
+		}
+	}
+}
+
+static void person_defaults(struct person *p)
+{
+	memset(p, 0, sizeof *p);
+	cstr_copy(p->v[PF_PREFERRED_CHANNEL], PERSON_VALUE_MAX, "en_personne");
+	cstr_copy(p->v[PF_PROTECTION], PERSON_VALUE_MAX, "aucune");
+	cstr_copy(p->v[PF_INFO_METHOD], PERSON_VALUE_MAX, "oral_notice");
+	int y, m, d;
+	civil_from_days(clock_now() / 86400, &y, &m, &d);
+	snprintf(p->v[PF_INFO_DATE], PERSON_VALUE_MAX, "%04d-%02d-%02d", y, m, d);
+	cstr_copy(p->v[PF_NO_PHONE], PERSON_VALUE_MAX, "0");
+	cstr_copy(p->v[PF_NO_EMAIL], PERSON_VALUE_MAX, "0");
+	cstr_copy(p->v[PF_INTERPRETER], PERSON_VALUE_MAX, "0");
+	cstr_copy(p->v[PF_RESTRICTED], PERSON_VALUE_MAX, "0");
+}
+
+/* Reads the declared fields from the form; a flag absent from the form is 0. */
+static void person_from_form(struct web *w, struct person *p)
+{
+	for (int f = 0; f < PF_COUNT; f++) {
+		const struct person_field_def *d = &person_fields[f];
+		if (d->part == PART_SITUATION && !person_can_see_situation(&w->actor))
+			continue;
+		const char *v = req_form(w->req, d->name);
+		if (d->kind == FK_FLAG)
+			cstr_copy(p->v[f], PERSON_VALUE_MAX, v && strcmp(v, "1") == 0 ? "1" : "0");
+		else if (v && cstr_copy(p->v[f], PERSON_VALUE_MAX, v) < 0)
+			web_field_error(w, d->name, "Texte trop long.");
+	}
+}
+
+static void render_person_form(struct web *w, const struct person *p, const char *tpl, const char *title)
+{
+	form_fields(w, p, person_can_see_situation(&w->actor));
+	web_render(w, tpl, title);
+}
+
+void page_person_new(struct web *w)
+{
+	struct person p;
+	person_defaults(&p);
+	render_person_form(w, &p, "person_new", "Nouvelle personne");
+}
+
+void page_person_create(struct web *w)
+{
+	struct person p;
+	person_defaults(&p);
+	person_from_form(w, &p);
+	if (person_validate(&p, on_field_error, w) < 0 || w->resp->status != 200) {
+		render_person_form(w, &p, "person_new", "Nouvelle personne");
+		return;
+	}
+	/* Duplicates are proposed until the worker says it is someone else. */
+	if (!req_form(w->req, "autre_personne")) {
+		struct person_hit hits[10];
+		int n = person_duplicates(w->db, &w->actor, &p, hits, 10);
+		if (n > 0) {
+			add_hits(w, "duplicates", hits, n);
+			tpl_set_bool(w->tpl, "has_duplicates", 1);
+			w->resp->status = 409;
+			render_person_form(w, &p, "person_new", "Cette personne a peut-être déjà un dossier");
+			return;
+		}
+	}
+	struct buf err = BUF_INIT;
+	if (person_create(w->db, &w->actor, &p, &err) < 0) {
+		web_flash(w, buf_cstr(&err));
+		buf_free(&err);
+		w->resp->status = 500;
+		render_person_form(w, &p, "person_new", "Nouvelle personne");
+		return;
+	}
+	buf_free(&err);
+	char *loc = pool_printf(w->req->pool, "/personnes/%lld", (long long)p.id);
+	char msg[120];
+	snprintf(msg, sizeof msg, "Dossier %s créé.", p.file_number);
+	web_redirect(w, loc, msg);
+}
+
+/* ---- the file page ---- */
+
+static void fact_list(struct web *w, const struct person *p, int reveal_nir)
+{
+	for (int part = PART_IDENTITY; part <= PART_INFO; part++) {
+		if (part == PART_SITUATION && !person_can_see_situation(&w->actor))
+			continue;
+		struct tpl_ctx *pc = tpl_list_add(w->tpl, "fact_parts");
+		tpl_set(pc, "legend", field_part_labels[part]);
+		for (int f = 0; f < PF_COUNT; f++) {
+			const struct person_field_def *d = &person_fields[f];
+			if ((int)d->part != part || (!p->v[f][0] && d->kind != FK_FLAG))
+				continue;
+			if (d->kind == FK_FLAG && p->v[f][0] != '1')
+				continue;
+			struct tpl_ctx *fc = tpl_list_add(pc, "facts");
+			char shown[PERSON_VALUE_MAX];
+			const char *v = p->v[f];
+			if (d->kind == FK_DATE) {
+				date_fr(v, shown, sizeof shown);
+				v = shown;
+			} else if (d->kind == FK_CHOICE) {
+				v = choice_label(d->choices, v);
+			} else if (d->kind == FK_FLAG) {
+				v = "oui";
+			} else if (d->kind == FK_NIR && !reveal_nir) {
+				nir_masked(p->v[f], shown, sizeof shown);
+				v = shown;
+				tpl_set_bool(fc, "nir_masked", 1);
+			}
+			tpl_set(fc, "label", d->label);
+			tpl_set(fc, "value", v);
+		}
+	}
+}
+
+struct page_state {
+	struct web *w;
+	int count;
+};
+
+static void add_entry(void *arg, const struct entry *e)
+{
+	struct web *w = arg;
+	struct tpl_ctx *c = tpl_list_add(w->tpl, "entries");
+	char when[64];
+	clock_format_fr(e->at, when, sizeof when);
+	tpl_set_int(c, "id", e->id);
+	tpl_set(c, "when", when);
+	tpl_set(c, "author", e->author);
+	tpl_set(c, "medium", choice_label(journal_media, e->medium));
+	tpl_set(c, "kind", choice_label(journal_kinds, e->kind));
+	if (e->duration_min)
+		tpl_set_int(c, "duration", e->duration_min);
+	tpl_set(c, "summary", e->summary);
+	tpl_set(c, "for_person", e->for_person);
+	tpl_set(c, "documents", e->documents);
+	tpl_set(c, "workers", e->workers);
+	tpl_set(c, "private_note", e->private_note);
+	/* Themes, comma-separated values, shown by label. */
+	char themes[800];
+	cstr_copy(themes, sizeof themes, e->themes ? e->themes : "");
+	for (char *t = themes; *t;) {
+		char *comma = strchr(t, ',');
+		if (comma)
+			*comma = '\0';
+		tpl_set(tpl_list_add(c, "themes"), "label", choice_label(journal_themes, t));
+		if (!comma)
+			break;
+		t = comma + 1;
+	}
+}
+
+static void add_task(void *arg, const struct task *t)
+{
+	struct web *w = arg;
+	struct tpl_ctx *c = tpl_list_add(w->tpl, "tasks");
+	char due[16];
+	date_fr(t->due_date, due, sizeof due);
+	tpl_set_int(c, "id", t->id);
+	tpl_set(c, "text", t->text);
+	tpl_set(c, "due", due);
+	tpl_set(c, "assignee", t->assignee);
+	tpl_set_bool(c, "done", t->done_at != 0);
+	tpl_set_int(c, "person_id", t->person_id);
+	tpl_set(c, "person_name", t->person_name);
+	if (t->due_date[0]) {
+		char today[16];
+		int y, m, d;
+		civil_from_days((clock_now() + clock_paris_offset(clock_now())) / 86400, &y, &m, &d);
+		snprintf(today, sizeof today, "%04d-%02d-%02d", y, m, d);
+		int cmp = strcmp(t->due_date, today);
+		tpl_set_bool(c, "overdue", !t->done_at && cmp < 0);
+		tpl_set_bool(c, "today", !t->done_at && cmp == 0);
+	}
+}
+
+static void add_referent(void *arg, int64_t id, const char *name)
+{
+	struct web *w = arg;
+	struct tpl_ctx *c = tpl_list_add(w->tpl, "referents");
+	tpl_set_int(c, "id", id);
+	tpl_set(c, "name", name);
+}
+
+static void add_colleague(void *arg, const struct user *u)
+{
+	struct web *w = arg;
+	if (u->disabled || u->role == ROLE_ACCUEIL)
+		return;
+	struct tpl_ctx *c = tpl_list_add(w->tpl, "colleagues");
+	tpl_set_int(c, "id", u->id);
+	tpl_set(c, "name", u->display_name);
+	tpl_set_bool(c, "me", u->id == w->actor.user_id);
+}
+
+static void choices_list(struct web *w, const char *key, const struct choice *choices, const char *selected)
+{
+	for (const struct choice *c = choices; c->value; c++) {
+		struct tpl_ctx *o = tpl_list_add(w->tpl, key);
+		tpl_set(o, "value", c->value);
+		tpl_set(o, "label", c->label);
+		tpl_set_bool(o, "selected", selected && strcmp(selected, c->value) == 0);
+	}
+}
+
+/* Shared by the file page and the entry form shown again with errors. */
+static void render_file(struct web *w, const struct person *p, int reveal_nir)
+{
+	char name[300];
+	person_display_name(p, name, sizeof name);
+	tpl_set_int(w->tpl, "person_id", p->id);
+	tpl_set(w->tpl, "person_name", name);
+	tpl_set(w->tpl, "file_number", p->file_number);
+	tpl_set_bool(w->tpl, "archived", strcmp(p->status, "archived") == 0);
+	tpl_set_bool(w->tpl, "restricted", p->v[PF_RESTRICTED][0] == '1');
+	tpl_set_bool(w->tpl, "can_follow", person_can_follow(&w->actor));
+	tpl_set_bool(w->tpl, "is_head", w->actor.role == ROLE_RESPONSABLE);
+	tpl_set_bool(w->tpl, "has_nir", p->v[PF_NIR][0] && !reveal_nir && person_can_see_situation(&w->actor));
+	fact_list(w, p, reveal_nir);
+
+	struct household_member members[30];
+	int n = household_list(w->db, p->id, members, 30);
+	for (int i = 0; i < n; i++) {
+		struct tpl_ctx *c = tpl_list_add(w->tpl, "household");
+		char birth[16];
+		date_fr(members[i].birth_date, birth, sizeof birth);
+		tpl_set(c, "name", members[i].first_names);
+		tpl_set(c, "last_name", members[i].last_name);
+		tpl_set(c, "birth_date", birth);
+		tpl_set(c, "relation", choice_label(household_relations, members[i].relation));
+	}
+	choices_list(w, "relations", household_relations, NULL);
+	person_referents(w->db, p->id, add_referent, w);
+	user_list(w->db, w->actor.structure_id, add_colleague, w);
+	if (person_can_follow(&w->actor))
+		task_list_person(w->db, &w->actor, p->id, add_task, w);
+	journal_list(w->db, &w->actor, p->id, 50, add_entry, w);
+
+	/* The quick entry form: now, me, the medium I used last. */
+	char medium[40];
+	const char *m = req_form(w->req, "medium");
+	if (!m) {
+		journal_last_medium(w->db, w->actor.user_id, medium, sizeof medium);
+		m = medium;
+	}
+	const char *kind = req_form(w->req, "kind");
+	choices_list(w, "media", journal_media, m);
+	choices_list(w, "kinds", journal_kinds, kind ? kind : person_can_follow(&w->actor) ? "entretien" : "accueil");
+	for (const struct choice *c = journal_themes; c->value; c++) {
+		struct tpl_ctx *o = tpl_list_add(w->tpl, "themes");
+		tpl_set(o, "value", c->value);
+		tpl_set(o, "label", c->label);
+		tpl_set_bool(o, "checked", req_form(w->req, pool_printf(w->req->pool, "theme_%s", c->value)) != NULL);
+	}
+	web_render(w, "person", name);
+}
+
+static int load_person(struct web *w, struct person *p, const char *audit_action)
+{
+	int rc = person_get(w->db, &w->actor, w->id, p, audit_action);
+	if (rc < 0) {
+		web_error(w, 503, NULL);
+		return -1;
+	}
+	if (rc == 0) {
+		web_error(w, 404, "Ce dossier n'existe pas ou ne vous est pas accessible.");
+		return -1;
+	}
+	return 0;
+}
+
+void page_person(struct web *w)
+{
+	struct person p;
+	if (load_person(w, &p, "person.read") < 0)
+		return;
+	person_mark_recent(w->db, &w->actor, p.id);
+	render_file(w, &p, 0);
+}
+
+void page_person_nir(struct web *w)
+{
+	struct person p;
+	if (load_person(w, &p, "person.nir_unmask") < 0)
+		return;
+	tpl_set_bool(w->tpl, "nir_revealed", 1);
+	render_file(w, &p, 1);
+}
+
+void page_person_edit(struct web *w)
+{
+	struct person p;
+	if (load_person(w, &p, "person.read") < 0)
+		return;
+	char name[300];
+	person_display_name(&p, name, sizeof name);
+	tpl_set_int(w->tpl, "person_id", p.id);
+	tpl_set_int(w->tpl, "version", p.version);
+	tpl_set(w->tpl, "person_name", name);
+	render_person_form(w, &p, "person_edit", "Modifier le dossier");
+}
+
+void page_person_update(struct web *w)
+{
+	struct person p, cur;
+	if (load_person(w, &p, NULL) < 0)
+		return;
+	if (strcmp(p.status, "active") != 0) {
+		web_error(w, 403, "Ce dossier est archivé : il ne peut plus être modifié.");
+		return;
+	}
+	int64_t version;
+	if (str_to_i64(str_from(web_form(w, "version")), 1, INT64_MAX, &version) < 0) {
+		web_error(w, 400, "Version du dossier manquante.");
+		return;
+	}
+	person_from_form(w, &p);
+	p.version = version;
+	char name[300];
+	person_display_name(&p, name, sizeof name);
+	tpl_set_int(w->tpl, "person_id", p.id);
+	tpl_set(w->tpl, "person_name", name);
+	if (person_validate(&p, on_field_error, w) < 0 || w->resp->status != 200) {
+		tpl_set_int(w->tpl, "version", version);
+		render_person_form(w, &p, "person_edit", "Modifier le dossier");
+		return;
+	}
+	struct buf err = BUF_INIT;
+	int rc = person_update(w->db, &w->actor, &p, &cur, &err);
+	if (rc < 0) {
+		web_flash(w, buf_cstr(&err));
+		buf_free(&err);
+		w->resp->status = 500;
+		tpl_set_int(w->tpl, "version", version);
+		render_person_form(w, &p, "person_edit", "Modifier le dossier");
+		return;
+	}
+	buf_free(&err);
+	if (rc == 1) {
+		/* Someone saved in between: show what differs, keep what was typed,
+		 * and let the worker decide field by field. */
+		w->resp->status = 409;
+		tpl_set_bool(w->tpl, "conflict", 1);
+		tpl_set_int(w->tpl, "version", cur.version);
+		for (int f = 0; f < PF_COUNT; f++) {
+			if (strcmp(cur.v[f], p.v[f]) == 0)
+				continue;
+			if (person_fields[f].part == PART_SITUATION && !person_can_see_situation(&w->actor))
+				continue;
+			struct tpl_ctx *c = tpl_list_add(w->tpl, "changes");
+			tpl_set(c, "label", person_fields[f].label);
+			tpl_set(c, "theirs", person_fields[f].kind == FK_NIR ? "(modifié)" : cur.v[f]);
+			tpl_set(c, "mine", person_fields[f].kind == FK_NIR ? "(votre saisie)" : p.v[f]);
+		}
+		render_person_form(w, &p, "person_edit", "Modification refusée : le dossier a changé");
+		return;
+	}
+	char *loc = pool_printf(w->req->pool, "/personnes/%lld", (long long)p.id);
+	web_redirect(w, loc, "Dossier enregistré.");
+}
+
+void page_household_add(struct web *w)
+{
+	struct person p;
+	if (load_person(w, &p, NULL) < 0)
+		return;
+	struct household_member m;
+	memset(&m, 0, sizeof m);
+	int y, mo, d;
+	const char *birth = web_form(w, "member_birth_date");
+	cstr_copy(m.first_names, sizeof m.first_names, web_form(w, "member_first_names"));
+	cstr_copy(m.last_name, sizeof m.last_name, web_form(w, "member_last_name"));
+	cstr_copy(m.relation, sizeof m.relation, web_form(w, "member_relation"));
+	struct buf err = BUF_INIT;
+	if (birth[0]) {
+		if (date_parse(birth, &y, &mo, &d) < 0 || days_from_civil(y, mo, d) > clock_now() / 86400) {
+			web_field_error(w, "member_birth_date", "Date de naissance impossible : JJ/MM/AAAA.");
+			render_file(w, &p, 0);
+			return;
+		}
+		snprintf(m.birth_date, sizeof m.birth_date, "%04d-%02d-%02d", y, mo, d);
+	}
+	if (household_add(w->db, &w->actor, p.id, &m, &err) < 0) {
+		web_field_error(w, "member_last_name", buf_cstr(&err));
+		buf_free(&err);
+		render_file(w, &p, 0);
+		return;
+	}
+	buf_free(&err);
+	char *loc = pool_printf(w->req->pool, "/personnes/%lld#foyer", (long long)p.id);
+	web_redirect(w, loc, "Membre du foyer ajouté.");
+}
+
+void page_referent_add(struct web *w)
+{
+	struct person p;
+	int64_t uid;
+	struct user u;
+	if (load_person(w, &p, NULL) < 0)
+		return;
+	if (str_to_i64(str_from(web_form(w, "user_id")), 1, INT64_MAX, &uid) < 0 || user_get(w->db, uid, &u) != 1 ||
+	    u.structure_id != w->actor.structure_id) {
+		web_error(w, 400, "Choisissez un collègue de la structure.");
+		return;
+	}
+	if (person_add_referent(w->db, &w->actor, p.id, uid) < 0) {
+		web_error(w, 503, NULL);
+		return;
+	}
+	char *loc = pool_printf(w->req->pool, "/personnes/%lld", (long long)p.id);
+	web_redirect(w, loc, "Référent ajouté.");
+}
+
+void page_entry_create(struct web *w)
+{
+	struct person p;
+	if (load_person(w, &p, NULL) < 0)
+		return;
+	if (strcmp(p.status, "active") != 0) {
+		web_error(w, 403, "Ce dossier est archivé.");
+		return;
+	}
+	/* Themes come as one checkbox per theme. */
+	struct buf themes = BUF_INIT;
+	for (const struct choice *c = journal_themes; c->value; c++) {
+		char key[80];
+		snprintf(key, sizeof key, "theme_%s", c->value);
+		if (req_form(w->req, key))
+			buf_appendf(&themes, "%s%s", themes.len ? "," : "", c->value);
+	}
+	int64_t assignee = 0;
+	const char *a = req_form(w->req, "task_assignee");
+	if (a && a[0] && str_to_i64(str_from(a), 1, INT64_MAX, &assignee) < 0)
+		assignee = -1;
+	struct entry_input in = {
+		.when = web_form(w, "when"),
+		.medium = web_form(w, "medium"),
+		.kind = web_form(w, "kind"),
+		.themes = buf_cstr(&themes),
+		.duration = web_form(w, "duration"),
+		.workers = web_form(w, "workers"),
+		.summary = web_form(w, "summary"),
+		.for_person = web_form(w, "for_person"),
+		.documents = web_form(w, "documents"),
+		.private_note = web_form(w, "private_note"),
+		.task_text = web_form(w, "task_text"),
+		.task_due = web_form(w, "task_due"),
+		.task_assignee = assignee,
+	};
+	int64_t id = journal_add(w->db, &w->actor, p.id, &in, on_field_error, w);
+	buf_free(&themes);
+	if (id < 0) {
+		/* Keep what was typed: the form is shown again with it. */
+		tpl_set(w->tpl, "f_summary", in.summary);
+		tpl_set(w->tpl, "f_for_person", in.for_person);
+		tpl_set(w->tpl, "f_documents", in.documents);
+		tpl_set(w->tpl, "f_private_note", in.private_note);
+		tpl_set(w->tpl, "f_duration", in.duration);
+		tpl_set(w->tpl, "f_when", in.when);
+		tpl_set(w->tpl, "f_workers", in.workers);
+		tpl_set(w->tpl, "f_task_text", in.task_text);
+		tpl_set(w->tpl, "f_task_due", in.task_due);
+		render_file(w, &p, 0);
+		return;
+	}
+	char *loc = pool_printf(w->req->pool, "/personnes/%lld#journal", (long long)p.id);
+	web_redirect(w, loc, "Entrée ajoutée au journal.");
+}
+
+void page_task_create(struct web *w)
+{
+	struct person p;
+	if (load_person(w, &p, NULL) < 0)
+		return;
+	int64_t assignee = w->actor.user_id;
+	const char *a = req_form(w->req, "assignee");
+	if (a && a[0] && str_to_i64(str_from(a), 1, INT64_MAX, &assignee) < 0)
+		assignee = 0;
+	struct buf err = BUF_INIT;
+	const char *text = web_form(w, "text");
+	if (!text[0] || strlen(text) > 500 || !utf8_valid_text(text, strlen(text), 0)) {
+		web_field_error(w, "text", "Décrivez la tâche en une ligne (500 caractères au plus).");
+		render_file(w, &p, 0);
+		return;
+	}
+	if (task_add(w->db, &w->actor, p.id, 0, text, web_form(w, "due"), assignee, &err) < 0) {
+		web_field_error(w, "due", buf_cstr(&err));
+		buf_free(&err);
+		render_file(w, &p, 0);
+		return;
+	}
+	buf_free(&err);
+	char *loc = pool_printf(w->req->pool, "/personnes/%lld#taches", (long long)p.id);
+	web_redirect(w, loc, "Tâche ajoutée.");
+}
+
+void page_task_done(struct web *w)
+{
+	int64_t person_id = 0;
+	int done = strcmp(web_form(w, "fait"), "0") != 0;
+	int rc = task_set_done(w->db, &w->actor, w->id, done, &person_id);
+	if (rc < 0) {
+		web_error(w, 503, NULL);
+		return;
+	}
+	if (rc == 0) {
+		web_error(w, 404, "Cette tâche n'existe pas.");
+		return;
+	}
+	const char *back = web_safe_return(req_form(w->req, "retour"));
+	web_redirect(w, back, done ? "Tâche terminée." : "Tâche rouverte.");
+}
+
+void page_task_reassign(struct web *w)
+{
+	int64_t person_id = 0, assignee;
+	if (str_to_i64(str_from(web_form(w, "assignee")), 1, INT64_MAX, &assignee) < 0) {
+		web_error(w, 400, "Choisissez un collègue.");
+		return;
+	}
+	int rc = task_reassign(w->db, &w->actor, w->id, assignee, &person_id);
+	if (rc <= 0) {
+		web_error(w, rc == 0 ? 404 : 400, rc == 0 ? "Cette tâche n'existe pas." : "Choisissez un collègue actif de la structure.");
+		return;
+	}
+	web_redirect(w, web_safe_return(req_form(w->req, "retour")), "Tâche confiée.");
+}
+
+void page_notice(struct web *w)
+{
+	tpl_set(w->tpl, "structure", w->sess.user.structure_name);
+	web_render(w, "notice", "Notice d'information sur vos données");
+}
+
+static void add_synthesis_entry(void *arg, const struct entry *e)
+{
+	struct web *w = arg;
+	char when[64];
+	clock_format_fr(e->at, when, sizeof when);
+	when[10] = '\0';
+	tpl_set(w->tpl, "entry_date", when);
+	tpl_set(w->tpl, "for_person", e->for_person);
+	tpl_set(w->tpl, "documents", e->documents);
+	tpl_set(w->tpl, "author", e->author);
+	tpl_set_bool(w->tpl, "has_entry", 1);
+}
+
+void page_person_summary(struct web *w)
+{
+	struct person p;
+	if (load_person(w, &p, "person.print_summary") < 0)
+		return;
+	char name[300], today[64];
+	person_display_name(&p, name, sizeof name);
+	clock_format_fr(clock_now(), today, sizeof today);
+	today[10] = '\0';
+	tpl_set(w->tpl, "person_name", name);
+	tpl_set_int(w->tpl, "person_id", p.id);
+	tpl_set(w->tpl, "today", today);
+	tpl_set(w->tpl, "structure", w->sess.user.structure_name);
+	if (journal_latest_for_person(w->db, &w->actor, p.id, add_synthesis_entry, w) < 0) {
+		web_error(w, 503, NULL);
+		return;
+	}
+	person_referents(w->db, p.id, add_referent, w);
+	web_render(w, "synthese", "Synthèse pour la personne");
+}
