@@ -80,7 +80,10 @@ const char *db_errmsg(struct db *db);
 int db_last_error(struct db *db);
 
 /* Write transactions (BEGIN IMMEDIATE on SQLite: the write lock is taken
- * at once, so two writers never deadlock on an upgrade). */
+ * at once, so two writers never deadlock on an upgrade). They nest: a
+ * domain function that opens its own transaction can run inside a larger
+ * one (an import, demo data); only the outermost commit writes, and a
+ * rollback at any level makes the whole transaction fail. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);

@@ -82,6 +82,7 @@ const char SQL_AUDIT_RECENT[] =
 	"p.id, p.file_number, p.civilite, p.birth_name, p.usage_name, p.first_names, p.birth_date, " \
 	"p.commune_name, p.phone, p.status, p.search_name "
 
+const char SQL_PERSON_COUNT[] = "SELECT count(*) FROM persons WHERE structure_id = $1";
 const char SQL_PERSON_INSERT[] =
 	"INSERT INTO persons(structure_id, file_number, search_name, phone_digits, last_contact_at, "
 	"created_by, updated_by, created_at, updated_at, " PERSON_FIELD_COLS ") "

@@ -54,6 +54,7 @@ extern const char SQL_AUDIT_RECENT[];
 #endif
 
 /* persons (column lists in the order of enum person_field) */
+extern const char SQL_PERSON_COUNT[];
 extern const char SQL_PERSON_INSERT[];
 extern const char SQL_PERSON_UPDATE[];
 extern const char SQL_PERSON_GET[];

@@ -21,6 +21,8 @@ struct db_stmt {
 struct db {
 	sqlite3 *h;
 	int last_error;
+	int tx_depth;      /* nested db_begin calls: only the outermost commits */
+	int tx_failed;     /* an inner rollback happened: the outer commit must fail */
 	struct db_stmt cache[STMT_CACHE];
 };
 
@@ -366,30 +368,53 @@ int db_last_error(struct db *db)
 
 int db_begin(struct db *db)
 {
+	if (db->tx_depth++ > 0)
+		return 0;
+	db->tx_failed = 0;
 	int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : fail(db, rc);
+	if (rc != SQLITE_OK) {
+		db->tx_depth = 0;
+		return fail(db, rc);
+	}
+	return 0;
 }
 
 int db_commit(struct db *db)
 {
+	if (db->tx_depth == 0)
+		return 0;
+	if (--db->tx_depth > 0)
+		return db->tx_failed ? DB_ERR : 0;
+	if (db->tx_failed) {
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		return db->last_error = DB_ERR;
+	}
 	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		int e = fail(db, rc);
-		db_rollback(db);
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		return e;
 	}
 	return 0;
 }
 
+/* An inner rollback cannot undo only its part: it marks the whole
+ * transaction failed, and the outermost level rolls everything back. */
 void db_rollback(struct db *db)
 {
+	if (db->tx_depth > 1) {
+		db->tx_depth--;
+		db->tx_failed = 1;
+		return;
+	}
+	db->tx_depth = 0;
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int db_in_tx(struct db *db)
 {
-	return !sqlite3_get_autocommit(db->h);
+	return db->tx_depth > 0 || !sqlite3_get_autocommit(db->h);
 }
 
 int db_integrity_check(struct db *db, struct buf *err)

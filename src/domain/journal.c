@@ -80,10 +80,19 @@ static int text_ok(const char *s, size_t max, int multiline)
 	return n <= max && utf8_valid_text(s, n, multiline);
 }
 
+static void ignore_error(void *arg, const char *field, const char *msg)
+{
+	(void)arg;
+	(void)field;
+	(void)msg;
+}
+
 int64_t journal_add(struct db *db, const struct actor *by, int64_t person_id, const struct entry_input *in,
 		    void (*on_error)(void *arg, const char *field, const char *msg), void *arg)
 {
 	int bad = 0;
+	if (!on_error)
+		on_error = ignore_error;
 	int64_t at = clock_now(), duration = 0;
 	int follow = person_can_follow(by);
 #define FIELD_ERROR(f, m)               \
