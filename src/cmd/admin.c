@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 #include "core/clock.h"
 #include "domain/audit.h"
+#include "domain/retention.h"
 #include "domain/user.h"
 
 #include <stdio.h>
@@ -199,5 +200,44 @@ int cmd_audit(struct cmd_ctx *c)
 	}
 	printf("Journal d'audit intact : %lld entrée%s vérifiée%s.\n", (long long)rows, rows > 1 ? "s" : "",
 	       rows > 1 ? "s" : "");
+	return 0;
+}
+
+static void print_retention(void *arg, const char *action, int64_t person_id, const char *file_number)
+{
+	const int *dry = arg;
+	printf("%s%s\tdossier %s (id %lld)\n", *dry ? "à faire : " : "", strcmp(action, "archive") == 0 ? "archivage" : "anonymisation",
+	       file_number, (long long)person_id);
+}
+
+int cmd_retention_policy_options(struct cmd_ctx *c)
+{
+	int64_t v;
+	const char *a = opt_value(c, "--archive-after-days"), *b = opt_value(c, "--anonymise-after-days");
+	if (a) {
+		if (str_to_i64(str_from(a), 1, 36500, &v) < 0)
+			return cmd_fail("--archive-after-days attend un nombre de jours");
+		retention_policy.archive_after_days = (int)v;
+	}
+	if (b) {
+		if (str_to_i64(str_from(b), 1, 36500, &v) < 0)
+			return cmd_fail("--anonymise-after-days attend un nombre de jours");
+		retention_policy.anonymise_after_days = (int)v;
+	}
+	return 0;
+}
+
+int cmd_retention(struct cmd_ctx *c)
+{
+	static const char usage[] = "retention [--dry-run] [--archive-after-days N] [--anonymise-after-days N]";
+	int dry = opt_flag(c, "--dry-run");
+	if (cmd_retention_policy_options(c))
+		return 1;
+	if (opt_done(c, usage) < 0 || c->argc)
+		return cmd_usage(usage);
+	int n = retention_run(c->db, clock_now(), dry, print_retention, &dry);
+	if (n < 0)
+		return cmd_fail("%s", db_errmsg(c->db));
+	printf("%d dossier%s %s.\n", n, n > 1 ? "s" : "", dry ? "à traiter (rien n'a été modifié)" : "traité(s)");
 	return 0;
 }

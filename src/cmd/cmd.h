@@ -36,5 +36,8 @@ int cmd_structure(struct cmd_ctx *c);
 int cmd_user(struct cmd_ctx *c);
 int cmd_demo(struct cmd_ctx *c);
 int cmd_audit(struct cmd_ctx *c);
+int cmd_retention(struct cmd_ctx *c);
+/* --archive-after-days and --anonymise-after-days, shared by serve and retention. */
+int cmd_retention_policy_options(struct cmd_ctx *c);
 
 #endif

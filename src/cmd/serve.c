@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "db/queries.h"
 #include "domain/auth.h"
+#include "domain/retention.h"
 #include "http/http.h"
 #include "view/tpl.h"
 #include "web/web.h"
@@ -46,8 +47,9 @@ static int opt_uint(struct cmd_ctx *c, const char *name, int64_t min, int64_t ma
 	return 1;
 }
 
-/* Background work, once a minute: expired sessions go. Each server does it;
- * the DELETE is idempotent, so several servers do not conflict. */
+/* Background work, once a minute: expired sessions go (idempotent, so
+ * several servers do not conflict), and once a day the retention job runs
+ * on one server (it claims the day in the jobs table). */
 static void *housekeeping(void *arg)
 {
 	(void)arg;
@@ -59,6 +61,7 @@ static void *housekeeping(void *arg)
 		int64_t now = clock_now();
 		db_exec(db, SQL_SESSION_PURGE, "ii", now - auth_policy.idle_timeout_s,
 			now - auth_policy.absolute_timeout_s);
+		retention_run_daily(db, now);
 	}
 	return NULL;
 }
@@ -120,6 +123,8 @@ int cmd_serve(struct cmd_ctx *c)
 		return 2;
 	if (rc)
 		auth_policy.delay_base_s = (int)v;
+	if (cmd_retention_policy_options(c))
+		return 2;
 	if (opt_done(c, USAGE) < 0 || c->argc)
 		return cmd_usage(USAGE);
 	if (listen && parse_listen(listen, addr, sizeof addr, &cfg.port) < 0)

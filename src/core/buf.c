@@ -134,6 +134,30 @@ int buf_append_html(struct buf *b, const char *s, size_t n)
 	return buf_append(b, s + start, n - start);
 }
 
+int buf_append_json(struct buf *b, const char *s)
+{
+	if (buf_putc(b, '"') < 0)
+		return -1;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		int rc;
+		switch (*p) {
+		case '"': rc = buf_puts(b, "\\\""); break;
+		case '\\': rc = buf_puts(b, "\\\\"); break;
+		case '\n': rc = buf_puts(b, "\\n"); break;
+		case '\r': rc = buf_puts(b, "\\r"); break;
+		case '\t': rc = buf_puts(b, "\\t"); break;
+		case '<': rc = buf_puts(b, "\\u003c"); break;
+		case '>': rc = buf_puts(b, "\\u003e"); break;
+		case '&': rc = buf_puts(b, "\\u0026"); break;
+		default:
+			rc = *p < 0x20 ? buf_appendf(b, "\\u%04x", *p) : buf_putc(b, (char)*p);
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return buf_putc(b, '"');
+}
+
 struct str str_from(const char *s)
 {
 	struct str r = {s, s ? strlen(s) : 0};

@@ -50,6 +50,10 @@ const char *buf_cstr(const struct buf *b); /* "" when empty */
 /* Append s with HTML escaping of & < > " ' */
 int buf_append_html(struct buf *b, const char *s, size_t n);
 
+/* Append s as a JSON string literal, quotes included (control characters,
+ * quotes, backslashes and </ escaped, so it is safe inside HTML too). */
+int buf_append_json(struct buf *b, const char *s);
+
 struct str str_from(const char *s);
 int str_eq(struct str a, struct str b);
 int str_eq_cstr(struct str a, const char *s);

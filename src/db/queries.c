@@ -174,3 +174,34 @@ const char SQL_TASK_MINE[] =
 const char SQL_TASK_FOR_PERSON[] =
 	"SELECT " TASK_COLS "FROM tasks t LEFT JOIN persons p ON p.id = t.person_id JOIN users u ON u.id = t.assignee_id "
 	"WHERE t.person_id = $1 AND t.structure_id = $2 ORDER BY COALESCE(t.done_at, 0), t.due_date, t.id LIMIT 100";
+
+/* ---- retention ------------------------------------------------------------ */
+
+const char SQL_RETENTION_TO_ARCHIVE[] =
+	"SELECT id, structure_id, file_number FROM persons WHERE status = 'active' AND last_contact_at < $1 ORDER BY id";
+const char SQL_RETENTION_TO_ANONYMISE[] =
+	"SELECT id, structure_id, file_number FROM persons WHERE status = 'archived' AND last_contact_at < $1 ORDER BY id";
+const char SQL_PERSON_ARCHIVE[] =
+	"UPDATE persons SET status = 'archived', version = version + 1, updated_at = $2 WHERE id = $1 AND status = 'active'";
+/* Anonymisation keeps what statistics need (civilité for sex, birth year,
+ * commune, preferred channel, dates) and blanks everything that identifies. */
+const char SQL_PERSON_ANONYMISE[] =
+	"UPDATE persons SET status = 'anonymised', birth_name = 'ANONYME', usage_name = '', first_names = '', "
+	"birth_date = CASE WHEN birth_date = '' THEN '' ELSE substr(birth_date, 1, 4) || '-01-01' END, "
+	"birth_place = '', nationality = '', address = '', phone = '', phone2 = '', email = '', languages = '', "
+	"protector_contact = '', caf_number = '', nir = '', search_name = '', phone_digits = '', "
+	"version = version + 1, updated_at = $2 WHERE id = $1 AND status <> 'anonymised'";
+const char SQL_ENTRIES_ANONYMISE[] =
+	"UPDATE journal_entries SET summary = '', for_person = '', documents = '', workers = '', private_note = NULL "
+	"WHERE person_id = $1";
+const char SQL_HOUSEHOLD_ANONYMISE[] =
+	"UPDATE household_members SET first_names = '', last_name = 'ANONYME' WHERE person_id = $1";
+const char SQL_TASKS_ANONYMISE[] = "UPDATE tasks SET text = '' WHERE person_id = $1";
+/* One server runs the daily job: it claims the day by moving last_run forward. */
+const char SQL_JOB_CLAIM[] =
+	"INSERT INTO jobs(name, last_run) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET last_run = $2 "
+	"WHERE jobs.last_run < $3";
+const char SQL_AUDIT_FOR_OBJECT[] =
+	"SELECT a.at, COALESCE(u.display_name, ''), a.action, COALESCE(a.ip, ''), COALESCE(a.detail, '') "
+	"FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
+	"WHERE a.object_type = $1 AND a.object_id = $2 AND a.structure_id = $3 ORDER BY a.id DESC LIMIT $4";

@@ -87,3 +87,14 @@ extern const char SQL_TASK_SET_DONE[];
 extern const char SQL_TASK_REASSIGN[];
 extern const char SQL_TASK_MINE[];
 extern const char SQL_TASK_FOR_PERSON[];
+
+/* retention, right of access */
+extern const char SQL_RETENTION_TO_ARCHIVE[];
+extern const char SQL_RETENTION_TO_ANONYMISE[];
+extern const char SQL_PERSON_ARCHIVE[];
+extern const char SQL_PERSON_ANONYMISE[];
+extern const char SQL_ENTRIES_ANONYMISE[];
+extern const char SQL_HOUSEHOLD_ANONYMISE[];
+extern const char SQL_TASKS_ANONYMISE[];
+extern const char SQL_JOB_CLAIM[];
+extern const char SQL_AUDIT_FOR_OBJECT[];

@@ -137,10 +137,8 @@ int audit_verify(struct db *db, int64_t *rows, struct buf *err)
 	return result;
 }
 
-int audit_recent(struct db *db, int64_t structure_id, int limit,
-		 void (*fn)(void *arg, const struct audit_entry *e), void *arg)
+static int list_entries(struct db_stmt *st, void (*fn)(void *arg, const struct audit_entry *e), void *arg)
 {
-	struct db_stmt *st = db_query(db, SQL_AUDIT_RECENT, "id", structure_id, limit);
 	if (!st)
 		return -1;
 	int rc;
@@ -156,4 +154,16 @@ int audit_recent(struct db *db, int64_t structure_id, int limit,
 	}
 	db_done(st);
 	return rc;
+}
+
+int audit_recent(struct db *db, int64_t structure_id, int limit,
+		 void (*fn)(void *arg, const struct audit_entry *e), void *arg)
+{
+	return list_entries(db_query(db, SQL_AUDIT_RECENT, "id", structure_id, limit), fn, arg);
+}
+
+int audit_for_object(struct db *db, int64_t structure_id, const char *object_type, int64_t object_id, int limit,
+		     void (*fn)(void *arg, const struct audit_entry *e), void *arg)
+{
+	return list_entries(db_query(db, SQL_AUDIT_FOR_OBJECT, "siid", object_type, object_id, structure_id, limit), fn, arg);
 }

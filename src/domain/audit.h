@@ -29,4 +29,8 @@ struct audit_entry {
 int audit_recent(struct db *db, int64_t structure_id, int limit,
 		 void (*fn)(void *arg, const struct audit_entry *e), void *arg);
 
+/* Who read or changed one object (a person's file), newest first. */
+int audit_for_object(struct db *db, int64_t structure_id, const char *object_type, int64_t object_id, int limit,
+		     void (*fn)(void *arg, const struct audit_entry *e), void *arg);
+
 #endif

@@ -5,6 +5,7 @@
 #include "domain/audit.h"
 #include "domain/journal.h"
 #include "domain/person.h"
+#include "domain/retention.h"
 #include "domain/user.h"
 
 #include <stdio.h>
@@ -686,4 +687,143 @@ void page_person_summary(struct web *w)
 	}
 	person_referents(w->db, p.id, add_referent, w);
 	web_render(w, "synthese", "Synthèse pour la personne");
+}
+
+/* ---- heads of service: who consulted, right of access, erasure ---- */
+
+static void add_consultation(void *arg, const struct audit_entry *e)
+{
+	struct web *w = arg;
+	struct tpl_ctx *c = tpl_list_add(w->tpl, "consultations");
+	char when[64];
+	clock_format_fr(e->at, when, sizeof when);
+	tpl_set(c, "when", when);
+	tpl_set(c, "who", e->who[0] ? e->who : "—");
+	tpl_set(c, "action", e->action);
+}
+
+void page_person_audit(struct web *w)
+{
+	struct person p;
+	if (load_person(w, &p, "person.read_audit") < 0)
+		return;
+	char name[300];
+	person_display_name(&p, name, sizeof name);
+	tpl_set(w->tpl, "person_name", name);
+	tpl_set_int(w->tpl, "person_id", p.id);
+	if (audit_for_object(w->db, w->actor.structure_id, "person", p.id, 200, add_consultation, w) < 0) {
+		web_error(w, 503, NULL);
+		return;
+	}
+	web_render(w, "person_audit", "Qui a consulté ce dossier");
+}
+
+struct access_json {
+	struct buf *b;
+	int first;
+};
+
+static void json_entry(void *arg, const struct entry *e)
+{
+	struct access_json *j = arg;
+	char when[32];
+	clock_format_iso(e->at, when, sizeof when);
+	buf_puts(j->b, j->first ? "\n    {" : ",\n    {");
+	j->first = 0;
+	buf_puts(j->b, "\"date\": ");
+	buf_append_json(j->b, when);
+	const char *keys[] = {"moyen", "nature", "themes", "auteur", "compte_rendu", "pour_la_personne", "documents"};
+	const char *vals[] = {choice_label(journal_media, e->medium), choice_label(journal_kinds, e->kind), e->themes,
+			      e->author, e->summary, e->for_person, e->documents};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		buf_appendf(j->b, ", \"%s\": ", keys[i]);
+		buf_append_json(j->b, vals[i]);
+	}
+	buf_appendf(j->b, ", \"duree_minutes\": %lld, \"note_privee_existante\": %s}", (long long)e->duration_min,
+		    e->has_private_note ? "true" : "false");
+}
+
+static void access_entry(void *arg, const struct entry *e)
+{
+	add_entry(arg, e);
+}
+
+void page_person_access(struct web *w)
+{
+	struct person p;
+	if (load_person(w, &p, "person.access_export") < 0)
+		return;
+	const char *format = req_query(w->req, "format");
+	if (format && strcmp(format, "json") == 0) {
+		struct buf *b = &w->resp->body;
+		w->resp->content_type = "application/json; charset=utf-8";
+		char *disp = pool_printf(w->req->pool, "attachment; filename=\"dossier-%s.json\"", p.file_number);
+		resp_header(w->req, w->resp, "Content-Disposition", disp);
+		buf_puts(b, "{\n  \"dossier\": ");
+		buf_append_json(b, p.file_number);
+		buf_puts(b, ",\n  \"donnees\": {");
+		for (int f = 0; f < PF_COUNT; f++) {
+			buf_appendf(b, "%s\n    ", f ? "," : "");
+			buf_append_json(b, person_fields[f].label);
+			buf_puts(b, ": ");
+			const char *v = p.v[f];
+			if (person_fields[f].kind == FK_CHOICE)
+				v = choice_label(person_fields[f].choices, v);
+			buf_append_json(b, v);
+		}
+		buf_puts(b, "\n  },\n  \"foyer\": [");
+		struct household_member m[30];
+		int n = household_list(w->db, p.id, m, 30);
+		for (int i = 0; i < n; i++) {
+			buf_puts(b, i ? ", " : "");
+			buf_puts(b, "{\"prenom\": ");
+			buf_append_json(b, m[i].first_names);
+			buf_puts(b, ", \"nom\": ");
+			buf_append_json(b, m[i].last_name);
+			buf_puts(b, ", \"lien\": ");
+			buf_append_json(b, choice_label(household_relations, m[i].relation));
+			buf_puts(b, "}");
+		}
+		buf_puts(b, "],\n  \"journal\": [");
+		struct access_json j = {b, 1};
+		journal_list(w->db, &w->actor, p.id, 100000, json_entry, &j);
+		buf_puts(b, "\n  ]\n}\n");
+		return;
+	}
+	char name[300], today[64];
+	person_display_name(&p, name, sizeof name);
+	clock_format_fr(clock_now(), today, sizeof today);
+	today[10] = '\0';
+	tpl_set(w->tpl, "person_name", name);
+	tpl_set_int(w->tpl, "person_id", p.id);
+	tpl_set(w->tpl, "file_number", p.file_number);
+	tpl_set(w->tpl, "today", today);
+	tpl_set(w->tpl, "structure", w->sess.user.structure_name);
+	fact_list(w, &p, 1);
+	struct household_member m[30];
+	int n = household_list(w->db, p.id, m, 30);
+	for (int i = 0; i < n; i++) {
+		struct tpl_ctx *c = tpl_list_add(w->tpl, "household");
+		tpl_set(c, "name", m[i].first_names);
+		tpl_set(c, "last_name", m[i].last_name);
+		tpl_set(c, "relation", choice_label(household_relations, m[i].relation));
+	}
+	journal_list(w->db, &w->actor, p.id, 100000, access_entry, w);
+	web_render(w, "person_access", "Droit d'accès : données détenues");
+}
+
+void page_person_erase(struct web *w)
+{
+	struct person p;
+	if (load_person(w, &p, NULL) < 0)
+		return;
+	if (!req_form(w->req, "confirmer")) {
+		web_error(w, 400, "Cochez la case de confirmation : l'effacement est définitif.");
+		return;
+	}
+	if (person_anonymise(w->db, &w->actor, p.id) < 0) {
+		web_error(w, 503, NULL);
+		return;
+	}
+	web_redirect(w, "/personnes", "Le dossier a été anonymisé : les données identifiantes sont effacées, les statistiques conservées.");
 }

@@ -48,6 +48,9 @@ const struct route web_routes[] = {
 	{POST, "/taches/{id}/fait", page_task_done, 0, FOLLOWS},
 	{POST, "/taches/{id}/confier", page_task_reassign, 0, FOLLOWS},
 	{GET, "/notice-information", page_notice, 0, STAFF},
+	{GET, "/personnes/{id}/consultations", page_person_audit, 0, HEAD_OF},
+	{GET, "/personnes/{id}/acces", page_person_access, 0, HEAD_OF},
+	{POST, "/personnes/{id}/effacer", page_person_erase, 0, HEAD_OF},
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];
 

@@ -102,5 +102,8 @@ void page_task_create(struct web *w);
 void page_task_done(struct web *w);
 void page_task_reassign(struct web *w);
 void page_notice(struct web *w);
+void page_person_audit(struct web *w);
+void page_person_access(struct web *w);
+void page_person_erase(struct web *w);
 
 #endif

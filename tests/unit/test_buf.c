@@ -58,3 +58,11 @@ TEST(utf8_validation)
 	CHECK(!utf8_valid_text("a\nb", 3, 0));
 	CHECK(utf8_valid_text("a\r\nb", 4, 1));
 }
+
+TEST(buf_json_escape)
+{
+	struct buf b = BUF_INIT;
+	buf_append_json(&b, "a\"b\\c\n</script>\x01é");
+	CHECK_STR(buf_cstr(&b), "\"a\\\"b\\\\c\\n\\u003c/script\\u003e\\u0001é\"");
+	buf_free(&b);
+}
