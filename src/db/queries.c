@@ -177,10 +177,14 @@ const char SQL_TASK_FOR_PERSON[] =
 
 /* ---- retention ------------------------------------------------------------ */
 
+/* $1: archive before, $2: anonymise before (older). A file past both
+ * delays is anonymised directly. */
 const char SQL_RETENTION_TO_ARCHIVE[] =
-	"SELECT id, structure_id, file_number FROM persons WHERE status = 'active' AND last_contact_at < $1 ORDER BY id";
+	"SELECT id, structure_id, file_number FROM persons WHERE status = 'active' AND last_contact_at < $1 "
+	"AND last_contact_at >= $2 ORDER BY id";
 const char SQL_RETENTION_TO_ANONYMISE[] =
-	"SELECT id, structure_id, file_number FROM persons WHERE status = 'archived' AND last_contact_at < $1 ORDER BY id";
+	"SELECT id, structure_id, file_number FROM persons WHERE status IN ('active', 'archived') "
+	"AND last_contact_at < $2 AND last_contact_at < $1 ORDER BY id";
 const char SQL_PERSON_ARCHIVE[] =
 	"UPDATE persons SET status = 'archived', version = version + 1, updated_at = $2 WHERE id = $1 AND status = 'active'";
 /* Anonymisation keeps what statistics need (civilité for sex, birth year,

@@ -29,9 +29,10 @@ struct target {
 };
 
 /* Collects first, then writes: a statement is not stepped while others write. */
-static int collect(struct db *db, const char *sql, int64_t before, struct target **out, int *n)
+static int collect(struct db *db, const char *sql, int64_t archive_before, int64_t anonymise_before,
+		   struct target **out, int *n)
 {
-	struct db_stmt *st = db_query(db, sql, "i", before);
+	struct db_stmt *st = db_query(db, sql, "ii", archive_before, anonymise_before);
 	if (!st)
 		return -1;
 	int cap = 0, rc;
@@ -56,12 +57,12 @@ static int collect(struct db *db, const char *sql, int64_t before, struct target
 	return rc < 0 ? -1 : 0;
 }
 
-static int apply(struct db *db, const char *sql, const char *action, int64_t before, int64_t now, int dry_run,
-		 retention_report_fn fn, void *arg)
+static int apply(struct db *db, const char *sql, const char *action, int64_t archive_before, int64_t anonymise_before,
+		 int64_t now, int dry_run, retention_report_fn fn, void *arg)
 {
 	struct target *t;
 	int n;
-	if (collect(db, sql, before, &t, &n) < 0)
+	if (collect(db, sql, archive_before, anonymise_before, &t, &n) < 0)
 		return -1;
 	int done = 0;
 	for (int i = 0; i < n; i++) {
@@ -98,21 +99,12 @@ int retention_run(struct db *db, int64_t now, int dry_run, retention_report_fn f
 {
 	int64_t archive_before = now - (int64_t)retention_policy.archive_after_days * 86400;
 	int64_t anonymise_before = archive_before - (int64_t)retention_policy.anonymise_after_days * 86400;
-	/* Anonymise first, so that a file is never archived and anonymised in one
-	 * run unless both delays have passed. */
-	int a = apply(db, SQL_RETENTION_TO_ANONYMISE, "anonymise", anonymise_before, now, dry_run, fn, arg);
+	int a = apply(db, SQL_RETENTION_TO_ANONYMISE, "anonymise", archive_before, anonymise_before, now, dry_run, fn, arg);
 	if (a < 0)
 		return -1;
-	int b = apply(db, SQL_RETENTION_TO_ARCHIVE, "archive", archive_before, now, dry_run, fn, arg);
+	int b = apply(db, SQL_RETENTION_TO_ARCHIVE, "archive", archive_before, anonymise_before, now, dry_run, fn, arg);
 	if (b < 0)
 		return -1;
-	if (!dry_run && b > 0) {
-		/* Those archived today whose contact is older than both delays. */
-		int c = apply(db, SQL_RETENTION_TO_ANONYMISE, "anonymise", anonymise_before, now, 0, fn, arg);
-		if (c < 0)
-			return -1;
-		a += c;
-	}
 	return a + b;
 }
 

@@ -1,5 +1,5 @@
 # init creates the database and the key file (0600); migrate is idempotent.
-expect_out "schéma 1" "$LIEN" init --db var/x.db
+expect_out "migrations appliquées" "$LIEN" init --db var/x.db
 [ -f var/x.db ] && [ -f var/x.key ]
 [ "$(stat -c %a var/x.key)" = 600 ]
 expect_out "0 migration" "$LIEN" migrate --db var/x.db

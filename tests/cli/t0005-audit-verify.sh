@@ -1,6 +1,6 @@
 # The audit chain verifies, and detects a change, a deletion and a truncation.
 "$LIEN" init --db t.db >/dev/null
-"$LIEN" demo --db t.db >/dev/null
+"$LIEN" demo --db t.db --persons 0 --events 0 >/dev/null
 expect_out "Journal d'audit intact : 5 entrées" "$LIEN" audit verify --db t.db
 cp t.db changed.db
 sqlite3 changed.db "UPDATE audit_log SET detail = 'autre' WHERE id = 2"
