@@ -38,6 +38,8 @@ static const struct command {
 	 "user disable LOGIN | user enable LOGIN | user reset-password LOGIN [--password P]"},
 	{"demo", cmd_demo, CMD_DB | CMD_KEY, "demo [--db PATH]"},
 	{"audit", cmd_audit, CMD_DB, "audit verify [--db PATH]"},
+	{"import", cmd_import, CMD_DB,
+	 "import persons FICHIER.csv --structure S [--map \"En-tête=champ,…\"] [--info-date JJ/MM/AAAA] [--dry-run] [--skip-bad]"},
 	{"retention", cmd_retention, CMD_DB, "retention [--dry-run] [--archive-after-days N] [--anonymise-after-days N]"},
 	{"version", cmd_version, 0, "version"},
 	{"help", cmd_help, 0, "help"},

@@ -86,6 +86,23 @@ const struct person_field_def person_fields[PF_COUNT] = {
 			   NULL, NULL},
 };
 
+void person_init(struct person *p, int64_t now)
+{
+	memset(p, 0, sizeof *p);
+	static const struct {
+		enum person_field f;
+		const char *v;
+	} defaults[] = {
+		{PF_PREFERRED_CHANNEL, "en_personne"}, {PF_PROTECTION, "aucune"}, {PF_INFO_METHOD, "oral_notice"},
+		{PF_NO_PHONE, "0"}, {PF_NO_EMAIL, "0"}, {PF_INTERPRETER, "0"}, {PF_RESTRICTED, "0"},
+	};
+	for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+		cstr_copy(p->v[defaults[i].f], PERSON_VALUE_MAX, defaults[i].v);
+	int y, m, d;
+	civil_from_days((now + clock_paris_offset(now)) / 86400, &y, &m, &d);
+	snprintf(p->v[PF_INFO_DATE], PERSON_VALUE_MAX, "%04d-%02d-%02d", y, m, d);
+}
+
 const char *choice_label(const struct choice *choices, const char *value)
 {
 	for (const struct choice *c = choices; c && c->value; c++)

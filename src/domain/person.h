@@ -79,6 +79,9 @@ struct person {
 	char v[PF_COUNT][PERSON_VALUE_MAX];
 };
 
+/* An empty file with the defaults of a new one (informed today, orally). */
+void person_init(struct person *p, int64_t now);
+
 /* Label of a choice value, or the value itself. */
 const char *choice_label(const struct choice *choices, const char *value);
 /* Display name: "Mme DUPONT (née MARTIN) Marie". */

@@ -121,21 +121,6 @@ static void form_fields(struct web *w, const struct person *p, int with_situatio
 	}
 }
 
-static void person_defaults(struct person *p)
-{
-	memset(p, 0, sizeof *p);
-	cstr_copy(p->v[PF_PREFERRED_CHANNEL], PERSON_VALUE_MAX, "en_personne");
-	cstr_copy(p->v[PF_PROTECTION], PERSON_VALUE_MAX, "aucune");
-	cstr_copy(p->v[PF_INFO_METHOD], PERSON_VALUE_MAX, "oral_notice");
-	int y, m, d;
-	civil_from_days(clock_now() / 86400, &y, &m, &d);
-	snprintf(p->v[PF_INFO_DATE], PERSON_VALUE_MAX, "%04d-%02d-%02d", y, m, d);
-	cstr_copy(p->v[PF_NO_PHONE], PERSON_VALUE_MAX, "0");
-	cstr_copy(p->v[PF_NO_EMAIL], PERSON_VALUE_MAX, "0");
-	cstr_copy(p->v[PF_INTERPRETER], PERSON_VALUE_MAX, "0");
-	cstr_copy(p->v[PF_RESTRICTED], PERSON_VALUE_MAX, "0");
-}
-
 /* Reads the declared fields from the form; a flag absent from the form is 0. */
 static void person_from_form(struct web *w, struct person *p)
 {
@@ -160,14 +145,14 @@ static void render_person_form(struct web *w, const struct person *p, const char
 void page_person_new(struct web *w)
 {
 	struct person p;
-	person_defaults(&p);
+	person_init(&p, clock_now());
 	render_person_form(w, &p, "person_new", "Nouvelle personne");
 }
 
 void page_person_create(struct web *w)
 {
 	struct person p;
-	person_defaults(&p);
+	person_init(&p, clock_now());
 	person_from_form(w, &p);
 	if (person_validate(&p, on_field_error, w) < 0 || w->resp->status != 200) {
 		render_person_form(w, &p, "person_new", "Nouvelle personne");
