@@ -180,13 +180,11 @@ static int generate(struct cmd_ctx *c, int64_t sid, int persons, int events)
 	for (int i = 0; i < events && rc == 0 && persons > 0; i++) {
 		struct demo_worker w = workers[rnd((uint32_t)nworkers)];
 		struct actor by = {.user_id = w.id, .structure_id = sid, .role = w.role, .ip = "demo"};
-		int64_t at = now - 3600 - (int64_t)rnd(365 * 86400);
+		/* Working hours on one of the last 365 days (not today: never in the future). */
 		int y, m, d;
-		int64_t local = at + clock_paris_offset(at);
-		civil_from_days(local / 86400, &y, &m, &d);
+		civil_from_days((now + clock_paris_offset(now)) / 86400 - 1 - rnd(365), &y, &m, &d);
 		char when[20];
-		snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d", y, m, d, (int)(local % 86400 / 3600),
-			 (int)(local % 3600 / 60));
+		snprintf(when, sizeof when, "%04d-%02d-%02dT%02u:%02u", y, m, d, 8 + rnd(10), 5 * rnd(12));
 		char duration[8], due[16] = "";
 		snprintf(duration, sizeof duration, "%u", 5 + 5 * rnd(12));
 		int task = rnd(8) == 0;

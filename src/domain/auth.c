@@ -284,7 +284,18 @@ int totp_check(struct db *db, const struct actor *by, struct user *u, const char
 {
 	if (!code || !u->totp_enabled)
 		return 0;
+	/* Codes are short: failures are throttled like passwords, per account. */
+	char key[48];
+	snprintf(key, sizeof key, "totp:%lld", (long long)u->id);
+	struct throttle t;
+	throttle_get(db, key, &t);
+	if (t.locked_until > clock_now()) {
+		throttle_fail(db, key, &t, auth_policy.free_failures, auth_policy.lockout_failures);
+		audit_log(db, by, "login.totp_throttled", "user", u->id, NULL);
+		return -1;
+	}
 	if (code_matches(db, u, code)) {
+		db_exec(db, SQL_THROTTLE_CLEAR, "s", key);
 		audit_log(db, by, "login.totp_ok", "user", u->id, NULL);
 		return 1;
 	}
@@ -295,10 +306,12 @@ int totp_check(struct db *db, const struct actor *by, struct user *u, const char
 		token_hash(norm, strlen(norm), hash);
 		if (db_get_int(db, SQL_RECOVERY_FIND, &id, "is", u->id, hash) == 1 &&
 		    db_exec(db, SQL_RECOVERY_USE, "ii", id, clock_now()) == 0 && db_changes(db) == 1) {
+			db_exec(db, SQL_THROTTLE_CLEAR, "s", key);
 			audit_log(db, by, "login.recovery_code", "user", u->id, NULL);
 			return 1;
 		}
 	}
+	throttle_fail(db, key, &t, auth_policy.free_failures, auth_policy.lockout_failures);
 	audit_log(db, by, "login.totp_failed", "user", u->id, NULL);
 	return 0;
 }

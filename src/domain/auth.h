@@ -72,7 +72,8 @@ int totp_enrol_begin(struct db *db, const struct actor *by, struct user *u, stru
 /* Confirms enrolment with a first code: activates and returns 10 recovery codes (shown once). */
 int totp_enrol_confirm(struct db *db, const struct actor *by, struct user *u, const char *code,
 		       char codes[][16], int ncodes, struct buf *err);
-/* Checks a code (or a recovery code, which is then used up). 1 ok, 0 refused. Audited. */
+/* Checks a code (or a recovery code, which is then used up). 1 ok, 0 refused,
+ * -1 refused without checking because of too many failures. Audited. */
 int totp_check(struct db *db, const struct actor *by, struct user *u, const char *code);
 /* Remaining unused recovery codes. */
 int64_t totp_recovery_left(struct db *db, int64_t user_id);

@@ -168,9 +168,13 @@ void page_second_factor_post(struct web *w)
 	}
 	const char *suite = web_safe_return(req_form(w->req, "suite"));
 	struct user u = w->sess.user;
-	if (!totp_check(w->db, &w->actor, &u, web_form(w, "code"))) {
-		web_field_error(w, "code", "Code incorrect ou déjà utilisé. Saisissez le code à 6 chiffres affiché "
-					   "par votre application, ou un code de secours.");
+	int ok = totp_check(w->db, &w->actor, &u, web_form(w, "code"));
+	if (ok <= 0) {
+		if (ok < 0)
+			w->resp->status = 429;
+		web_field_error(w, "code", ok < 0 ? "Trop de codes incorrects : patientez quelques minutes avant de réessayer."
+						  : "Code incorrect ou déjà utilisé. Saisissez le code à 6 chiffres affiché "
+						    "par votre application, ou un code de secours.");
 		tpl_set(w->tpl, "suite", suite);
 		page_second_factor(w);
 		return;
