@@ -24,7 +24,7 @@ endif
 SRC      := $(wildcard src/core/*.c src/http/*.c src/db/*.c src/view/*.c src/domain/*.c src/web/*.c src/cmd/*.c)
 LIB_SRC  := $(filter-out src/cmd/main.c,$(SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
-EMBEDDED := $(sort $(wildcard templates/*.html static/* src/db/migrations/*.sql))
+EMBEDDED := $(sort $(wildcard templates/*.html static/* src/db/migrations/*.sql data/*.csv))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
 .PHONY: all run test deps e2e bench fuzz load clean demo-db check-deps

@@ -57,7 +57,7 @@ static const struct {
 	const char *name, *postal;
 } COMMUNES[] = {
 	{"Villeneuve-d'Ascq", "59650"}, {"Villeneuve-d'Ascq", "59491"}, {"Lille", "59000"},
-	{"Roubaix", "59100"}, {"Tourcoing", "59200"}, {"Lezennes", "59260"}, {"Hellemmes", "59260"},
+	{"Roubaix", "59100"}, {"Tourcoing", "59200"}, {"Lezennes", "59260"}, {"Capinghem", "59160"},
 	{"Mons-en-Barœul", "59370"}, {"Croix", "59170"}, {"Wasquehal", "59290"}, {"Hem", "59510"},
 };
 static const char *const STREETS[] = {
@@ -88,6 +88,12 @@ static const char *const DOCUMENTS[] = {
 static const char *const TASKS[] = {
 	"Rappeler la CAF", "Envoyer le courrier au bailleur", "Vérifier la réponse de la MDPH",
 	"Relancer France Travail", "Préparer le dossier FSL", "Prendre rendez-vous avec l'assistante sociale de secteur"};
+
+static void demo_invalid(void *arg, const char *field, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "lien: donnée de démonstration invalide (%s) : %s\n", field, msg);
+}
 
 struct demo_worker {
 	int64_t id;
@@ -161,7 +167,8 @@ static int generate(struct cmd_ctx *c, int64_t sid, int persons, int events)
 		snprintf(p.v[PF_INFO_DATE], PERSON_VALUE_MAX, "%04d-%02d-%02d", y, m, d);
 		cstr_copy(p.v[PF_INFO_METHOD], PERSON_VALUE_MAX, "oral_notice");
 		cstr_copy(p.v[PF_RESTRICTED], PERSON_VALUE_MAX, "0");
-		if (person_create(c->db, &by, &p, &err) < 0) {
+		/* Demo data passes the same checks as typed data (and gets its INSEE code). */
+		if (person_validate(&p, demo_invalid, &p) < 0 || person_create(c->db, &by, &p, &err) < 0) {
 			rc = cmd_fail("personne %d : %s", i + 1, buf_cstr(&err));
 			break;
 		}

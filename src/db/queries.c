@@ -85,8 +85,8 @@ const char SQL_AUDIT_RECENT[] =
 const char SQL_PERSON_COUNT[] = "SELECT count(*) FROM persons WHERE structure_id = $1";
 const char SQL_PERSON_INSERT[] =
 	"INSERT INTO persons(structure_id, file_number, search_name, phone_digits, last_contact_at, "
-	"created_by, updated_by, created_at, updated_at, " PERSON_FIELD_COLS ") "
-	"VALUES ($1, $2, $3, $4, $5, $6, $6, $5, $5, " PERSON_FIELD_PARAMS ")";
+	"created_by, updated_by, created_at, updated_at, " PERSON_FIELD_COLS ", commune_insee) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $6, $5, $5, " PERSON_FIELD_PARAMS ", $34)";
 const char SQL_PERSON_UPDATE[] =
 	"UPDATE persons SET search_name = $3, phone_digits = $4, updated_by = $5, updated_at = $6, "
 	"version = version + 1, civilite = $7, birth_name = $8, usage_name = $9, first_names = $10, "
@@ -94,11 +94,11 @@ const char SQL_PERSON_UPDATE[] =
 	"commune_name = $16, phone = $17, phone2 = $18, email = $19, preferred_channel = $20, "
 	"no_phone = $21, no_email = $22, languages = $23, interpreter = $24, housing = $25, "
 	"resources = $26, protection = $27, protector_contact = $28, caf_number = $29, nir = $30, "
-	"info_date = $31, info_method = $32, restricted = $33 "
+	"info_date = $31, info_method = $32, restricted = $33, commune_insee = $35 "
 	"WHERE id = $1 AND structure_id = $2 AND version = $34 AND status = 'active'";
 const char SQL_PERSON_GET[] =
 	"SELECT id, structure_id, version, last_contact_at, created_at, updated_at, file_number, status, "
-	"COALESCE(merged_into, 0), " PERSON_FIELD_COLS " FROM persons WHERE id = $1 AND structure_id = $2";
+	"COALESCE(merged_into, 0), " PERSON_FIELD_COLS ", commune_insee FROM persons WHERE id = $1 AND structure_id = $2";
 const char SQL_PERSON_NEXT_NUMBER[] =
 	"INSERT INTO file_counters(structure_id, year, last) VALUES ($1, $2, 1) "
 	"ON CONFLICT (structure_id, year) DO UPDATE SET last = file_counters.last + 1 RETURNING last";

@@ -3,6 +3,7 @@
 #include "core/text.h"
 #include "db/queries.h"
 #include "domain/audit.h"
+#include "domain/commune.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -180,6 +181,42 @@ static int choice_ok(const struct choice *choices, const char *v)
 	return 0;
 }
 
+/* The INSEE code from the postal code and commune typed; the commune's
+ * official name replaces what was typed. */
+static int resolve_commune(struct person *p, void (*on_error)(void *arg, const char *field, const char *msg), void *arg)
+{
+	p->commune_insee[0] = '\0';
+	const char *postal = p->v[PF_POSTAL_CODE], *name = p->v[PF_COMMUNE_NAME];
+	if (!postal[0] && !name[0])
+		return 0;
+	const struct commune *c = NULL;
+	int n = commune_resolve(postal, name, &c);
+	if (n == 1) {
+		cstr_copy(p->commune_insee, sizeof p->commune_insee, c->insee);
+		cstr_copy(p->v[PF_COMMUNE_NAME], PERSON_VALUE_MAX, c->name);
+		return 0;
+	}
+	if (!postal[0] && n == 2)
+		return 0; /* a name shared by several communes: kept as typed, no code */
+	char msg[300];
+	const struct commune *list[8];
+	int k = postal[0] ? commune_by_postal(postal, list, 8) : 0;
+	if (postal[0] && k == 0) {
+		on_error(arg, "postal_code", "Ce code postal n'existe pas.");
+		return -1;
+	}
+	if (n == 0 && !postal[0]) {
+		on_error(arg, "commune_name", "Commune inconnue : vérifiez l'orthographe ou indiquez le code postal.");
+		return -1;
+	}
+	size_t len = (size_t)snprintf(msg, sizeof msg, "%s code postal %s : ",
+				      n == 0 ? "Cette commune ne correspond pas au" : "Précisez la commune pour le", postal);
+	for (int i = 0; i < k && len < sizeof msg; i++)
+		len += (size_t)snprintf(msg + len, sizeof msg - len, "%s%s", i ? ", " : "", list[i]->name);
+	on_error(arg, "commune_name", msg);
+	return -1;
+}
+
 int person_validate(struct person *p, void (*on_error)(void *arg, const char *field, const char *msg), void *arg)
 {
 	int bad = 0;
@@ -259,6 +296,8 @@ int person_validate(struct person *p, void (*on_error)(void *arg, const char *fi
 			bad = 1;
 		}
 	}
+	if (!bad && resolve_commune(p, on_error, arg) < 0)
+		bad = 1;
 	if (!bad && p->v[PF_BIRTH_DATE][0] && strcmp(p->v[PF_INFO_DATE], p->v[PF_BIRTH_DATE]) < 0) {
 		on_error(arg, "info_date", "La date d'information précède la date de naissance.");
 		bad = 1;
@@ -336,7 +375,8 @@ int person_create(struct db *db, const struct actor *by, struct person *p, struc
 	struct db_stmt *st = db_prepare(db, SQL_PERSON_INSERT);
 	if (!st || db_bind_int(st, 1, by->structure_id) || db_bind_text(st, 2, p->file_number) ||
 	    db_bind_text(st, 3, buf_cstr(&folded)) || db_bind_text(st, 4, digits) || db_bind_int(st, 5, now) ||
-	    db_bind_int(st, 6, by->user_id) || bind_fields(st, p, 7) || run(st) < 0)
+	    db_bind_int(st, 6, by->user_id) || bind_fields(st, p, 7) || db_bind_text(st, 34, p->commune_insee) ||
+	    run(st) < 0)
 		goto dberr;
 	p->id = db_last_id(db);
 	p->structure_id = by->structure_id;
@@ -369,6 +409,7 @@ static int row_to_person(struct db_stmt *st, struct person *p)
 	p->merged_into = db_col_int(st, 8);
 	for (int f = 0; f < PF_COUNT; f++)
 		cstr_copy(p->v[f], PERSON_VALUE_MAX, db_col_text(st, 9 + f));
+	cstr_copy(p->commune_insee, sizeof p->commune_insee, db_col_text(st, 9 + PF_COUNT));
 	return 1;
 }
 
@@ -445,7 +486,7 @@ int person_update(struct db *db, const struct actor *by, struct person *p, struc
 	if (!st || db_bind_int(st, 1, p->id) || db_bind_int(st, 2, by->structure_id) ||
 	    db_bind_text(st, 3, buf_cstr(&folded)) || db_bind_text(st, 4, digits) ||
 	    db_bind_int(st, 5, by->user_id) || db_bind_int(st, 6, clock_now()) || bind_fields(st, p, 7) ||
-	    db_bind_int(st, 34, p->version) || run(st) < 0)
+	    db_bind_int(st, 34, p->version) || db_bind_text(st, 35, p->commune_insee) || run(st) < 0)
 		goto dberr;
 	if (db_changes(db) == 0) {
 		db_rollback(db);

@@ -76,6 +76,7 @@ struct person {
 	char file_number[24];
 	char status[16];
 	int64_t merged_into;
+	char commune_insee[8];      /* resolved from postal code and commune */
 	char v[PF_COUNT][PERSON_VALUE_MAX];
 };
 
