@@ -5,7 +5,7 @@
 #   make bench | make fuzz | make e2e | make deps
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium libqrencode gnutls
+PKGS    := libmicrohttpd sqlite3 libsodium libqrencode gnutls pangocairo cairo-pdf
 BUILD   ?= build
 SANITIZE ?=
 
@@ -14,7 +14,7 @@ CFLAGS_WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wpointer-arith \
 	-Wno-unused-parameter -Wimplicit-fallthrough
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(CFLAGS_WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen \
-	-include src/core/banned.h $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -pthread
+	-include src/core/banned.h $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null)) -pthread
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread -lm
 ifneq ($(SANITIZE),)
   ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -62,7 +62,10 @@ $(BUILD)/tests/unit_tests: $(UNIT_SRC) tests/unit/unit.h tests/unit/main.c $(BUI
 deps:
 	@sh tools/deps.sh
 
-run: deps lien
+# Targets that may need packages call make again after deps: the library
+# flags above are read when make starts, before deps installs anything.
+run: deps
+	@$(MAKE) --no-print-directory lien
 	@sh tools/run.sh
 
 # The whole suite runs on a sanitizer build kept apart from the normal one.
@@ -70,10 +73,12 @@ test: deps
 	@$(MAKE) --no-print-directory BUILD=build-san SANITIZE=address,undefined CFLAGS="-O1 -g" build-san/lien build-san/tests/unit_tests
 	@LIEN_BIN=build-san/lien LIEN_UNIT=build-san/tests/unit_tests sh tests/run.sh
 
-e2e: deps lien
+e2e: deps
+	@$(MAKE) --no-print-directory lien
 	@LIEN_BIN=build/lien sh tests/run.sh e2e
 
-bench: deps lien
+bench: deps
+	@$(MAKE) --no-print-directory lien
 	@sh bench/run.sh
 
 fuzz: deps

@@ -3,7 +3,8 @@
 # only when something is missing (a no-op otherwise).
 set -e
 PKGS="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev libgnutls28-dev
-sqlite3 curl ca-certificates nodejs npm chromium wrk nginx-light clang libclang-rt-14-dev"
+sqlite3 curl ca-certificates nodejs npm chromium wrk nginx-light clang libclang-rt-14-dev
+libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

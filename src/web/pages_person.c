@@ -7,6 +7,7 @@
 #include "domain/person.h"
 #include "domain/retention.h"
 #include "domain/user.h"
+#include "view/pdf.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -640,38 +641,115 @@ void page_notice(struct web *w)
 	web_render(w, "notice", "Notice d'information sur vos données");
 }
 
-static void add_synthesis_entry(void *arg, const struct entry *e)
+/* What the person takes home, gathered once for the page and the PDF. */
+struct synthesis {
+	char name[300], today[16], entry_date[16], structure[128];
+	struct buf for_person, documents, contacts;
+	int has_entry;
+};
+
+static void synthesis_entry(void *arg, const struct entry *e)
 {
-	struct web *w = arg;
+	struct synthesis *s = arg;
 	char when[64];
 	clock_format_fr(e->at, when, sizeof when);
-	when[10] = '\0';
-	tpl_set(w->tpl, "entry_date", when);
-	tpl_set(w->tpl, "for_person", e->for_person);
-	tpl_set(w->tpl, "documents", e->documents);
-	tpl_set(w->tpl, "author", e->author);
-	tpl_set_bool(w->tpl, "has_entry", 1);
+	str_copy(s->entry_date, sizeof s->entry_date, (struct str){when, 10});
+	buf_puts(&s->for_person, e->for_person);
+	buf_puts(&s->documents, e->documents);
+	s->has_entry = 1;
+}
+
+static void synthesis_contact(void *arg, int64_t id, const char *name)
+{
+	struct synthesis *s = arg;
+	(void)id;
+	buf_appendf(&s->contacts, "%s%s", s->contacts.len ? "\n" : "", name);
+}
+
+static int synthesis_load(struct web *w, struct person *p, struct synthesis *s)
+{
+	memset(s, 0, sizeof *s);
+	if (load_person(w, p, "person.print_summary") < 0)
+		return -1;
+	person_display_name(p, s->name, sizeof s->name);
+	char today[64];
+	clock_format_fr(clock_now(), today, sizeof today);
+	str_copy(s->today, sizeof s->today, (struct str){today, 10});
+	cstr_copy(s->structure, sizeof s->structure, w->sess.user.structure_name);
+	if (journal_latest_for_person(w->db, &w->actor, p->id, synthesis_entry, s) < 0 ||
+	    person_referents(w->db, p->id, synthesis_contact, s) < 0) {
+		web_error(w, 503, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void synthesis_free(struct synthesis *s)
+{
+	buf_free(&s->for_person);
+	buf_free(&s->documents);
+	buf_free(&s->contacts);
 }
 
 void page_person_summary(struct web *w)
 {
 	struct person p;
-	if (load_person(w, &p, "person.print_summary") < 0)
+	struct synthesis s;
+	if (synthesis_load(w, &p, &s) < 0)
 		return;
-	char name[300], today[64];
-	person_display_name(&p, name, sizeof name);
-	clock_format_fr(clock_now(), today, sizeof today);
-	today[10] = '\0';
-	tpl_set(w->tpl, "person_name", name);
+	tpl_set(w->tpl, "person_name", s.name);
 	tpl_set_int(w->tpl, "person_id", p.id);
-	tpl_set(w->tpl, "today", today);
-	tpl_set(w->tpl, "structure", w->sess.user.structure_name);
-	if (journal_latest_for_person(w->db, &w->actor, p.id, add_synthesis_entry, w) < 0) {
-		web_error(w, 503, NULL);
+	tpl_set(w->tpl, "today", s.today);
+	tpl_set(w->tpl, "structure", s.structure);
+	tpl_set_bool(w->tpl, "has_entry", s.has_entry);
+	tpl_set(w->tpl, "entry_date", s.entry_date);
+	tpl_set(w->tpl, "for_person", buf_cstr(&s.for_person));
+	tpl_set(w->tpl, "documents", buf_cstr(&s.documents));
+	tpl_set(w->tpl, "contacts", buf_cstr(&s.contacts));
+	synthesis_free(&s);
+	web_render(w, "synthese", "Synthèse pour la personne");
+}
+
+void page_person_summary_pdf(struct web *w)
+{
+	struct person p;
+	struct synthesis s;
+	if (synthesis_load(w, &p, &s) < 0)
+		return;
+	char title[400], heading[120], date[40], contact[600];
+	snprintf(title, sizeof title, "Pour %s", s.name);
+	snprintf(heading, sizeof heading, "Ce que nous avons fait le %s", s.entry_date);
+	snprintf(date, sizeof date, "Le %s", s.today);
+	snprintf(contact, sizeof contact, "%s%s%s", buf_cstr(&s.contacts), s.contacts.len ? "\n" : "", s.structure);
+	struct pdf_section sections[3];
+	int n = 0;
+	if (s.has_entry) {
+		sections[n++] = (struct pdf_section){heading, buf_cstr(&s.for_person)};
+		if (s.documents.len)
+			sections[n++] = (struct pdf_section){"Les papiers à apporter", buf_cstr(&s.documents)};
+	} else {
+		sections[n++] = (struct pdf_section){NULL, "Aucun échange n'a encore été préparé pour vous être remis."};
+	}
+	sections[n++] = (struct pdf_section){"Qui contacter", contact};
+	struct pdf_doc doc = {
+		.header_left = s.structure,
+		.header_right = date,
+		.title = title,
+		.sections = sections,
+		.nsections = n,
+		.footer = "Vous pouvez demander à voir ou corriger les informations vous concernant : "
+			  "adressez-vous à l'accueil de la structure.",
+	};
+	int pages = pdf_render(&doc, &w->resp->body);
+	synthesis_free(&s);
+	if (pages < 0) {
+		buf_reset(&w->resp->body);
+		web_error(w, 500, NULL);
 		return;
 	}
-	person_referents(w->db, p.id, add_referent, w);
-	web_render(w, "synthese", "Synthèse pour la personne");
+	w->resp->content_type = "application/pdf";
+	resp_header(w->req, w->resp, "Content-Disposition",
+		    pool_printf(w->req->pool, "inline; filename=\"synthese-%s.pdf\"", p.file_number));
 }
 
 /* ---- heads of service: who consulted, right of access, erasure ---- */

@@ -44,6 +44,7 @@ const struct route web_routes[] = {
 	{GET, "/personnes/{id}/modifier", page_person_edit, 0, STAFF},
 	{GET, "/personnes/{id}/nir", page_person_nir, 0, FOLLOWS},
 	{GET, "/personnes/{id}/synthese", page_person_summary, 0, FOLLOWS},
+	{GET, "/personnes/{id}/synthese.pdf", page_person_summary_pdf, 0, FOLLOWS},
 	{POST, "/personnes/{id}/journal", page_entry_create, 0, STAFF},
 	{POST, "/personnes/{id}/foyer", page_household_add, 0, FOLLOWS},
 	{POST, "/personnes/{id}/referents", page_referent_add, 0, FOLLOWS},

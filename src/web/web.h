@@ -95,6 +95,7 @@ void page_person_nir(struct web *w);
 void page_person_edit(struct web *w);
 void page_person_update(struct web *w);
 void page_person_summary(struct web *w);
+void page_person_summary_pdf(struct web *w);
 void page_household_add(struct web *w);
 void page_referent_add(struct web *w);
 void page_entry_create(struct web *w);
