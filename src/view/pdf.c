@@ -19,7 +19,15 @@ struct pen {
 	int pages;
 };
 
-/* Draws one block of text; starts a new page when it would not fit. */
+static void new_page(struct pen *p)
+{
+	cairo_show_page(p->cr);
+	p->pages++;
+	p->y = MARGIN;
+}
+
+/* Draws a block of text line by line, going on to a new page whenever the
+ * next line would not fit: nothing is ever drawn off the sheet. */
 static void block(struct pen *p, const char *text, const char *font, double space_before)
 {
 	PangoLayout *layout = pango_cairo_create_layout(p->cr);
@@ -28,19 +36,20 @@ static void block(struct pen *p, const char *text, const char *font, double spac
 	pango_layout_set_width(layout, (int)((PAGE_W - 2 * MARGIN) * PANGO_SCALE));
 	pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_text(layout, text, -1);
-	int w, h;
-	pango_layout_get_size(layout, &w, &h);
-	double height = (double)h / PANGO_SCALE;
-	if (p->y + space_before + height > PAGE_H - MARGIN - 30) {
-		cairo_show_page(p->cr);
-		p->pages++;
-		p->y = MARGIN;
-	} else {
-		p->y += space_before;
-	}
-	cairo_move_to(p->cr, MARGIN, p->y);
-	pango_cairo_show_layout(p->cr, layout);
-	p->y += height;
+	p->y += space_before;
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	do {
+		PangoRectangle logical;
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		double h = (double)logical.height / PANGO_SCALE;
+		if (p->y + h > PAGE_H - MARGIN)
+			new_page(p);
+		int baseline = pango_layout_iter_get_baseline(it) - logical.y;
+		cairo_move_to(p->cr, MARGIN, p->y + (double)baseline / PANGO_SCALE);
+		pango_cairo_show_layout_line(p->cr, pango_layout_iter_get_line_readonly(it));
+		p->y += h;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
 	pango_font_description_free(fd);
 	g_object_unref(layout);
 }
