@@ -209,3 +209,16 @@ const char SQL_AUDIT_FOR_OBJECT[] =
 	"SELECT a.at, COALESCE(u.display_name, ''), a.action, COALESCE(a.ip, ''), COALESCE(a.detail, '') "
 	"FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
 	"WHERE a.object_type = $1 AND a.object_id = $2 AND a.structure_id = $3 ORDER BY a.id DESC LIMIT $4";
+
+/* ---- merge: $1 the file kept, $2 the duplicate ---------------------- */
+
+const char SQL_MERGE_ENTRIES[] = "UPDATE journal_entries SET person_id = $1 WHERE person_id = $2";
+const char SQL_MERGE_TASKS[] = "UPDATE tasks SET person_id = $1 WHERE person_id = $2";
+const char SQL_MERGE_HOUSEHOLD[] = "UPDATE household_members SET person_id = $1 WHERE person_id = $2";
+const char SQL_MERGE_REFERENTS[] =
+	"INSERT INTO person_referents(structure_id, person_id, user_id) "
+	"SELECT structure_id, $1, user_id FROM person_referents WHERE person_id = $2 ON CONFLICT DO NOTHING";
+const char SQL_MERGE_MARK[] =
+	"UPDATE persons SET merged_into = $1, status = 'archived', version = version + 1, updated_at = $3 "
+	"WHERE id = $2 AND merged_into IS NULL";
+const char SQL_PERSON_ID_BY_NUMBER[] = "SELECT id FROM persons WHERE structure_id = $1 AND file_number = $2";

@@ -98,3 +98,11 @@ extern const char SQL_HOUSEHOLD_ANONYMISE[];
 extern const char SQL_TASKS_ANONYMISE[];
 extern const char SQL_JOB_CLAIM[];
 extern const char SQL_AUDIT_FOR_OBJECT[];
+
+/* merge */
+extern const char SQL_MERGE_ENTRIES[];
+extern const char SQL_MERGE_TASKS[];
+extern const char SQL_MERGE_HOUSEHOLD[];
+extern const char SQL_MERGE_REFERENTS[];
+extern const char SQL_MERGE_MARK[];
+extern const char SQL_PERSON_ID_BY_NUMBER[];

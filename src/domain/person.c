@@ -800,3 +800,37 @@ int person_recent(struct db *db, const struct actor *by, void (*fn)(void *arg, c
 	db_done(st);
 	return rc;
 }
+
+int person_merge(struct db *db, const struct actor *by, int64_t keep_id, const char *duplicate_number, struct buf *err)
+{
+	int64_t dup_id;
+	struct person keep, dup;
+	if (db_get_int(db, SQL_PERSON_ID_BY_NUMBER, &dup_id, "is", by->structure_id, duplicate_number) != 1 ||
+	    person_get(db, by, dup_id, &dup, NULL) != 1) {
+		buf_appendf(err, "Aucun dossier accessible ne porte le numéro « %s ».", duplicate_number);
+		return -1;
+	}
+	if (person_get(db, by, keep_id, &keep, NULL) != 1 || dup_id == keep_id) {
+		buf_puts(err, "Choisissez un autre dossier que celui-ci.");
+		return -1;
+	}
+	if (strcmp(dup.status, "active") != 0 || strcmp(keep.status, "active") != 0) {
+		buf_puts(err, "Seuls deux dossiers actifs peuvent être fusionnés.");
+		return -1;
+	}
+	int64_t now = clock_now();
+	if (db_begin(db) < 0 || db_exec(db, SQL_MERGE_ENTRIES, "ii", keep_id, dup_id) < 0 ||
+	    db_exec(db, SQL_MERGE_TASKS, "ii", keep_id, dup_id) < 0 ||
+	    db_exec(db, SQL_MERGE_HOUSEHOLD, "ii", keep_id, dup_id) < 0 ||
+	    db_exec(db, SQL_MERGE_REFERENTS, "ii", keep_id, dup_id) < 0 ||
+	    db_exec(db, SQL_MERGE_MARK, "iii", keep_id, dup_id, now) < 0 || db_changes(db) != 1 ||
+	    person_touch_contact(db, keep_id, dup.last_contact_at) < 0 ||
+	    db_exec(db, SQL_PERSON_NAMES_DELETE, "i", dup_id) < 0 ||
+	    audit_log(db, by, "person.merge_into", "person", keep_id, dup.file_number) < 0 ||
+	    audit_log(db, by, "person.merged", "person", dup_id, keep.file_number) < 0 || db_commit(db) < 0) {
+		db_rollback(db);
+		buf_appendf(err, "La fusion n'a pas pu être enregistrée ; rien n'a changé. (%s)", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}

@@ -146,6 +146,12 @@ int household_list(struct db *db, int64_t person_id, struct household_member *ou
 int person_add_referent(struct db *db, const struct actor *by, int64_t person_id, int64_t user_id);
 int person_referents(struct db *db, int64_t person_id, void (*fn)(void *arg, int64_t user_id, const char *name), void *arg);
 
+/* Merges a duplicate file into the one kept: the journal, tasks, household
+ * and referents move over, the duplicate is archived with a pointer to the
+ * file kept, and both are audited. The latest contact date is kept.
+ * 0, or -1 with a French message. */
+int person_merge(struct db *db, const struct actor *by, int64_t keep_id, const char *duplicate_number, struct buf *err);
+
 /* Marks a contact (journal entry) for retention. */
 int person_touch_contact(struct db *db, int64_t person_id, int64_t at);
 /* The files the actor opened last, newest first. */

@@ -2,6 +2,7 @@
  * page, editing with conflict detection, the NIR, household and referents. */
 #include "web/web.h"
 #include "core/clock.h"
+#include "core/text.h"
 #include "domain/audit.h"
 #include "domain/journal.h"
 #include "domain/person.h"
@@ -889,4 +890,21 @@ void page_person_erase(struct web *w)
 		return;
 	}
 	web_redirect(w, "/personnes", "Le dossier a été anonymisé : les données identifiantes sont effacées, les statistiques conservées.");
+}
+
+void page_person_merge(struct web *w)
+{
+	struct buf err = BUF_INIT;
+	char number[32];
+	text_trim(web_form(w, "doublon"), number, sizeof number);
+	if (person_merge(w->db, &w->actor, w->id, number, &err) < 0) {
+		web_error(w, 400, buf_cstr(&err));
+		buf_free(&err);
+		return;
+	}
+	buf_free(&err);
+	char *loc = pool_printf(w->req->pool, "/personnes/%lld", (long long)w->id);
+	char msg[160];
+	snprintf(msg, sizeof msg, "Le dossier %s a été fusionné dans celui-ci : son historique y figure désormais.", number);
+	web_redirect(w, loc, msg);
 }

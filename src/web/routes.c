@@ -55,6 +55,7 @@ const struct route web_routes[] = {
 	{GET, "/personnes/{id}/consultations", page_person_audit, 0, HEAD_OF},
 	{GET, "/personnes/{id}/acces", page_person_access, 0, HEAD_OF},
 	{POST, "/personnes/{id}/effacer", page_person_erase, 0, HEAD_OF},
+	{POST, "/personnes/{id}/fusionner", page_person_merge, 0, FOLLOWS},
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];
 

@@ -106,5 +106,6 @@ void page_notice(struct web *w);
 void page_person_audit(struct web *w);
 void page_person_access(struct web *w);
 void page_person_erase(struct web *w);
+void page_person_merge(struct web *w);
 
 #endif
