@@ -3,12 +3,14 @@
 # only when something is missing (a no-op otherwise).
 set -e
 PKGS="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev libgnutls28-dev
-sqlite3 curl ca-certificates nodejs npm chromium wrk nginx-light clang libclang-rt-14-dev
+sqlite3 curl ca-certificates chromium wrk nginx-light clang libclang-rt-14-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# Node.js: the machine's own (it brings npm); Debian's only when there is none.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs npm"
 if [ -n "$missing" ]; then
 	echo "make deps: installation de :$missing"
 	SUDO=""

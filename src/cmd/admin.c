@@ -151,7 +151,7 @@ int cmd_user(struct cmd_ctx *c)
 			return cmd_fail("aucun mot de passe lu");
 		nu.password = pw;
 		int64_t id;
-		if (user_add(c->db, &CLI, &nu, &id, &err) < 0)
+		if (user_add(c->db, &CLI, &nu, &id, &err, NULL) < 0)
 			rc = cmd_fail("%s", buf_cstr(&err));
 		else
 			printf("Compte %s créé (%s).\n", login, role_label(nu.role));

@@ -268,7 +268,7 @@ int cmd_demo(struct cmd_ctx *c)
 			role_parse(DEMO_USERS[i].role, &nu.role);
 			int64_t id;
 			buf_reset(&err);
-			if (user_add(c->db, &CLI, &nu, &id, &err) < 0) {
+			if (user_add(c->db, &CLI, &nu, &id, &err, NULL) < 0) {
 				int rc = cmd_fail("%s : %s", DEMO_USERS[i].login, buf_cstr(&err));
 				buf_free(&err);
 				return rc;

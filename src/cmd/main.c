@@ -15,7 +15,7 @@
 enum {
 	CMD_DB = 1,       /* opens --db and checks its schema version */
 	CMD_CREATE = 2,   /* may create the database file */
-	CMD_KEY = 4,      /* loads the key file */
+	CMD_KEY = 4,      /* loads the key file (encryption, audit seal) */
 	CMD_NO_MIGRATE_CHECK = 8, /* an older schema is fine (migrate, init) */
 };
 
@@ -32,15 +32,15 @@ static const struct command {
 	 "serve [--db PATH] [--listen ADDR:PORT] [--tls-cert F --tls-key F] [--behind-proxy] [--threads N]"},
 	{"init", cmd_init, CMD_DB | CMD_CREATE | CMD_NO_MIGRATE_CHECK, "init [--db PATH]"},
 	{"migrate", cmd_migrate, CMD_DB | CMD_NO_MIGRATE_CHECK, "migrate [--db PATH]"},
-	{"structure", cmd_structure, CMD_DB, "structure add NAME | structure list"},
-	{"user", cmd_user, CMD_DB,
+	{"structure", cmd_structure, CMD_DB | CMD_KEY, "structure add NAME | structure list"},
+	{"user", cmd_user, CMD_DB | CMD_KEY,
 	 "user add --structure S --login L --name N --role R [--password P] | user list [--structure S] | "
 	 "user disable LOGIN | user enable LOGIN | user reset-password LOGIN [--password P]"},
 	{"demo", cmd_demo, CMD_DB | CMD_KEY, "demo [--db PATH]"},
-	{"audit", cmd_audit, CMD_DB, "audit verify [--db PATH]"},
-	{"import", cmd_import, CMD_DB,
+	{"audit", cmd_audit, CMD_DB | CMD_KEY, "audit verify [--db PATH]"},
+	{"import", cmd_import, CMD_DB | CMD_KEY,
 	 "import persons FICHIER.csv --structure S [--map \"En-tête=champ,…\"] [--info-date JJ/MM/AAAA] [--dry-run] [--skip-bad]"},
-	{"retention", cmd_retention, CMD_DB, "retention [--dry-run] [--archive-after-days N] [--anonymise-after-days N]"},
+	{"retention", cmd_retention, CMD_DB | CMD_KEY, "retention [--dry-run] [--archive-after-days N] [--anonymise-after-days N]"},
 	{"version", cmd_version, 0, "version"},
 	{"help", cmd_help, 0, "help"},
 };

@@ -19,7 +19,8 @@
 
 static const char USAGE[] =
 	"serve [--db PATH] [--listen ADDR:PORT] [--tls-cert F --tls-key F] [--behind-proxy] [--threads N] "
-	"[--max-body OCTETS] [--max-connections N] [--max-per-ip N] [--timeout S] [--login-delay S] [--user NOM]";
+	"[--max-body OCTETS] [--max-connections N] [--max-per-ip N] [--timeout S] [--request-timeout S] "
+	"[--login-delay S] [--user NOM] [--archive-after-days N] [--anonymise-after-days N]";
 
 static int parse_listen(const char *s, char *addr, size_t n, unsigned *port)
 {
@@ -87,6 +88,7 @@ int cmd_serve(struct cmd_ctx *c)
 		.max_connections = 512,
 		.max_per_ip = 64,
 		.timeout_s = 30,
+		.request_timeout_s = 60,
 		.max_header_bytes = 32 * 1024,
 		.max_body_bytes = 256 * 1024,
 	};
@@ -96,13 +98,16 @@ int cmd_serve(struct cmd_ctx *c)
 	cfg.tls_key_file = opt_value(c, "--tls-key");
 	cfg.behind_proxy = opt_flag(c, "--behind-proxy");
 	const char *run_as = opt_value(c, "--user");
-	int64_t v;
-	if (opt_uint(c, "--threads", 1, 64, &v) < 0)
-		return 2;
-	if (v && opt_uint(c, "--threads", 1, 64, &v) >= 0)
-		cfg.threads = (unsigned)v;
-	v = 0;
+	int64_t v = 0;
 	int rc;
+	if ((rc = opt_uint(c, "--threads", 1, 64, &v)) < 0)
+		return 2;
+	if (rc)
+		cfg.threads = (unsigned)v;
+	if ((rc = opt_uint(c, "--request-timeout", 1, 3600, &v)) < 0)
+		return 2;
+	if (rc)
+		cfg.request_timeout_s = (unsigned)v;
 	if ((rc = opt_uint(c, "--max-body", 1024, 1 << 30, &v)) < 0)
 		return 2;
 	if (rc)

@@ -50,6 +50,16 @@ void sha256_hex(const void *data, size_t len, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
+void hmac_sha256_hex(const unsigned char key[32], const void *data, size_t len, char out[65])
+{
+	unsigned char h[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, key, 32);
+	crypto_auth_hmacsha256_update(&st, data, len);
+	crypto_auth_hmacsha256_final(&st, h);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
 int ct_equal(const void *a, const void *b, size_t n)
 {
 	return sodium_memcmp(a, b, n) == 0;

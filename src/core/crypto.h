@@ -34,6 +34,8 @@ void token_hash(const char *token, size_t len, char out[TOKEN_HASH_LEN + 1]);
 
 /* SHA-256 as 64 lowercase hex characters + NUL (audit-log hash chain). */
 void sha256_hex(const void *data, size_t len, char out[65]);
+/* HMAC-SHA-256 of data with a 32-byte key, as 64 lowercase hex chars + NUL. */
+void hmac_sha256_hex(const unsigned char key[32], const void *data, size_t len, char out[65]);
 
 /* Constant-time comparison of n bytes; 1 if equal, 0 if not. */
 int ct_equal(const void *a, const void *b, size_t n);

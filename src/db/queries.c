@@ -222,3 +222,7 @@ const char SQL_MERGE_MARK[] =
 	"UPDATE persons SET merged_into = $1, status = 'archived', version = version + 1, updated_at = $3 "
 	"WHERE id = $2 AND merged_into IS NULL";
 const char SQL_PERSON_ID_BY_NUMBER[] = "SELECT id FROM persons WHERE structure_id = $1 AND file_number = $2";
+const char SQL_AUDIT_HEAD_GET[] = "SELECT last_id, last_hash, mac FROM audit_head WHERE id = 1";
+const char SQL_AUDIT_HEAD_SET[] =
+	"INSERT INTO audit_head(id, last_id, last_hash, mac) VALUES (1, $1, $2, $3) "
+	"ON CONFLICT (id) DO UPDATE SET last_id = $1, last_hash = $2, mac = $3";

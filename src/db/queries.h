@@ -106,3 +106,5 @@ extern const char SQL_MERGE_HOUSEHOLD[];
 extern const char SQL_MERGE_REFERENTS[];
 extern const char SQL_MERGE_MARK[];
 extern const char SQL_PERSON_ID_BY_NUMBER[];
+extern const char SQL_AUDIT_HEAD_GET[];
+extern const char SQL_AUDIT_HEAD_SET[];

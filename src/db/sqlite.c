@@ -3,6 +3,7 @@
 #include "core/embedded.h"
 #include "core/log.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -564,27 +565,48 @@ int db_migrate(struct db *db, struct buf *err)
 /* ---- one connection per thread -------------------------------------- */
 
 static const char *thread_url;
-static _Thread_local struct db *thread_db;
+static pthread_key_t thread_key;
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+
+/* Runs when a server thread ends: its connection closes with it. */
+static void thread_db_free(void *db)
+{
+	db_close(db);
+}
+
+static void thread_key_make(void)
+{
+	pthread_key_create(&thread_key, thread_db_free);
+}
 
 void db_thread_set_url(const char *url)
 {
 	thread_url = url;
+	pthread_once(&thread_key_once, thread_key_make);
 }
 
 struct db *db_thread(void)
 {
-	if (!thread_db && thread_url) {
+	pthread_once(&thread_key_once, thread_key_make);
+	struct db *db = pthread_getspecific(thread_key);
+	if (!db && thread_url) {
 		struct buf err = BUF_INIT;
-		thread_db = db_open(thread_url, 0, &err);
-		if (!thread_db)
+		db = db_open(thread_url, 0, &err);
+		if (!db)
 			log_error("%s", buf_cstr(&err));
+		else
+			pthread_setspecific(thread_key, db);
 		buf_free(&err);
 	}
-	return thread_db;
+	return db;
 }
 
 void db_thread_close(void)
 {
-	db_close(thread_db);
-	thread_db = NULL;
+	pthread_once(&thread_key_once, thread_key_make);
+	struct db *db = pthread_getspecific(thread_key);
+	if (db) {
+		pthread_setspecific(thread_key, NULL);
+		db_close(db);
+	}
 }

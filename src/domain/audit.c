@@ -16,11 +16,13 @@ struct audit_row {
 };
 
 /* Fields are length-prefixed: no separator inside a field can make two
- * different rows hash alike. */
+ * different rows hash alike. The hash is keyed with the key file (HMAC):
+ * someone who can write to the database but has not the key cannot
+ * rewrite a row and recompute the chain after it. */
 static int row_hash(const struct audit_row *r, char out[65])
 {
 	struct buf b = BUF_INIT;
-	int rc = buf_appendf(&b, "%lld|%lld|%lld|%lld|%lld|", (long long)r->id, (long long)r->at,
+	int rc = buf_appendf(&b, "row|%lld|%lld|%lld|%lld|%lld|", (long long)r->id, (long long)r->at,
 			     (long long)r->user_id, (long long)r->structure_id, (long long)r->object_id);
 	const char *fields[] = {r->action, r->object_type, r->ip, r->detail, r->prev_hash};
 	for (size_t i = 0; rc == 0 && i < sizeof fields / sizeof fields[0]; i++) {
@@ -30,9 +32,18 @@ static int row_hash(const struct audit_row *r, char out[65])
 			rc = buf_puts(&b, f);
 	}
 	if (rc == 0)
-		sha256_hex(b.data, b.len, out);
+		hmac_sha256_hex(domain_key(), b.data, b.len, out);
 	buf_free(&b);
 	return rc;
+}
+
+/* The seal on the last row: without it, deleting the newest rows would
+ * leave a chain that still verifies. */
+static void head_mac(int64_t last_id, const char *last_hash, char out[65])
+{
+	char msg[128];
+	int n = snprintf(msg, sizeof msg, "head|%lld|%s", (long long)last_id, last_hash);
+	hmac_sha256_hex(domain_key(), msg, (size_t)n, out);
 }
 
 int audit_log(struct db *db, const struct actor *who, const char *action,
@@ -72,6 +83,11 @@ int audit_log(struct db *db, const struct actor *who, const char *action,
 	}
 	rc = db_exec(db, SQL_AUDIT_ADD, "iiiississss", r.id, r.at, r.user_id, r.structure_id,
 		     r.action, r.object_type, r.object_id, r.ip, r.detail, r.prev_hash, hash);
+	if (rc == 0) {
+		char mac[65];
+		head_mac(r.id, hash, mac);
+		rc = db_exec(db, SQL_AUDIT_HEAD_SET, "iss", r.id, hash, mac);
+	}
 out:
 	if (own_tx) {
 		if (rc < 0)
@@ -80,6 +96,34 @@ out:
 			rc = db_commit(db);
 	}
 	return rc < 0 ? rc : 0;
+}
+
+static int verify_head(struct db *db, int64_t last_id, const char *last_hash, struct buf *err)
+{
+	struct db_stmt *st = db_query(db, SQL_AUDIT_HEAD_GET, "");
+	int rc = st ? db_step(st) : DB_ERR;
+	int result = 0;
+	if (rc == 0 && last_id > 0) {
+		buf_puts(err, "le sceau de fin de journal a disparu");
+		result = -1;
+	} else if (rc == 1) {
+		char mac[65];
+		int64_t head_id = db_col_int(st, 0);
+		head_mac(head_id, db_col_text(st, 1), mac);
+		if (strcmp(mac, db_col_text(st, 2)) != 0) {
+			buf_puts(err, "le sceau de fin de journal est invalide (modifié, ou autre fichier clé)");
+			result = -1;
+		} else if (head_id != last_id || strcmp(db_col_text(st, 1), last_hash) != 0) {
+			buf_appendf(err, "les dernières lignes ont été supprimées (le journal s'arrête à la ligne %lld, "
+					 "le sceau indique %lld)", (long long)last_id, (long long)head_id);
+			result = -1;
+		}
+	} else if (rc < 0) {
+		buf_appendf(err, "lecture du sceau impossible : %s", db_errmsg(db));
+		result = -1;
+	}
+	db_done(st);
+	return result;
 }
 
 int audit_verify(struct db *db, int64_t *rows, struct buf *err)
@@ -133,6 +177,8 @@ int audit_verify(struct db *db, int64_t *rows, struct buf *err)
 		buf_appendf(err, "lecture du journal d'audit interrompue : %s", db_errmsg(db));
 		result = -1;
 	}
+	if (result == 0)
+		result = verify_head(db, expect_id - 1, prev, err);
 	*rows = n;
 	return result;
 }

@@ -128,21 +128,29 @@ int user_get_by_login(struct db *db, const char *login, struct user *u)
 	return get_one(db, SQL_USER_BY_LOGIN, u, "s", login);
 }
 
-int user_add(struct db *db, const struct actor *by, const struct user_new *nu, int64_t *id, struct buf *err)
+int user_add(struct db *db, const struct actor *by, const struct user_new *nu, int64_t *id, struct buf *err,
+	     const char **field)
 {
+	const char *unused;
+	if (!field)
+		field = &unused;
+	*field = "identifiant";
 	if (!login_ok(nu->login)) {
 		buf_puts(err, "L'identifiant doit faire de 3 à 60 caractères : lettres minuscules sans accent, "
 			      "chiffres, point, tiret ou tiret bas.");
 		return -1;
 	}
+	*field = "nom";
 	if (!text_ok(nu->display_name, 2, 120)) {
 		buf_puts(err, "Le nom affiché doit faire entre 2 et 120 caractères.");
 		return -1;
 	}
+	*field = "courriel";
 	if (nu->email && nu->email[0] && (!text_ok(nu->email, 3, 120) || !strchr(nu->email, '@'))) {
 		buf_puts(err, "L'adresse électronique n'est pas valide.");
 		return -1;
 	}
+	*field = "role";
 	if (nu->role == ROLE_NONE || (nu->role == ROLE_ADMINISTRATEUR) != (nu->structure_id == 0)) {
 		buf_puts(err, "Rôle invalide : un administrateur n'appartient à aucune structure, "
 			      "les autres rôles appartiennent à une structure.");
@@ -160,6 +168,7 @@ int user_add(struct db *db, const struct actor *by, const struct user_new *nu, i
 			return -1;
 		}
 	}
+	*field = "mot_de_passe";
 	if (password_policy_check(nu->password, nu->login, sname, err) < 0)
 		return -1;
 	char hash[PASSWORD_HASH_LEN];
@@ -167,6 +176,7 @@ int user_add(struct db *db, const struct actor *by, const struct user_new *nu, i
 		buf_puts(err, "Impossible de chiffrer le mot de passe (mémoire insuffisante).");
 		return -1;
 	}
+	*field = NULL;
 	if (db_begin(db) < 0)
 		goto dberr;
 	int rc = db_exec(db, SQL_USER_ADD, "Isssssddi", nu->structure_id, nu->login, nu->display_name,
@@ -174,6 +184,7 @@ int user_add(struct db *db, const struct actor *by, const struct user_new *nu, i
 			 nu->must_change_password ? 1 : 0, nu->acts_under_mandate ? 1 : 0, clock_now());
 	if (rc == DB_CONSTRAINT) {
 		db_rollback(db);
+		*field = "identifiant";
 		buf_appendf(err, "L'identifiant « %s » est déjà utilisé.", nu->login);
 		return -1;
 	}
@@ -272,8 +283,12 @@ int user_reset_password(struct db *db, const struct actor *by, int64_t id, const
 }
 
 int user_change_password(struct db *db, const struct actor *by, int64_t session_id, const char *old_pw,
-			 const char *new_pw, struct buf *err)
+			 const char *new_pw, struct buf *err, const char **field)
 {
+	const char *unused;
+	if (!field)
+		field = &unused;
+	*field = "actuel";
 	struct user u;
 	if (target_get(db, by, by->user_id, &u, err) < 0)
 		return -1;
@@ -281,6 +296,7 @@ int user_change_password(struct db *db, const struct actor *by, int64_t session_
 		buf_puts(err, "Le mot de passe actuel est incorrect.");
 		return -1;
 	}
+	*field = "nouveau";
 	if (old_pw && new_pw && strcmp(old_pw, new_pw) == 0) {
 		buf_puts(err, "Le nouveau mot de passe doit être différent de l'actuel.");
 		return -1;

@@ -49,8 +49,11 @@ struct user_new {
 };
 
 /* Validates (login 3–60 chars of [a-z0-9._-], name, role, password policy)
- * and creates. 0, or -1 with a French message in err. */
-int user_add(struct db *db, const struct actor *by, const struct user_new *nu, int64_t *id, struct buf *err);
+ * and creates. 0, or -1 with a French message in err and, when field is
+ * not NULL, the form field at fault: "identifiant", "nom", "courriel",
+ * "role" or "mot_de_passe" (NULL for a database error). */
+int user_add(struct db *db, const struct actor *by, const struct user_new *nu, int64_t *id, struct buf *err,
+	     const char **field);
 /* 1 found, 0 not found, <0 error. */
 int user_get(struct db *db, int64_t id, struct user *u);
 int user_get_by_login(struct db *db, const char *login, struct user *u);
@@ -60,9 +63,10 @@ int user_list(struct db *db, int64_t structure_id, void (*fn)(void *arg, const s
 int user_set_disabled(struct db *db, const struct actor *by, int64_t id, int disabled, struct buf *err);
 /* Sets a password chosen by someone else: the user must change it at next login; their sessions end. */
 int user_reset_password(struct db *db, const struct actor *by, int64_t id, const char *password, struct buf *err);
-/* The user changes their own password (old one checked); other sessions end. */
+/* The user changes their own password (old one checked); other sessions
+ * end. On error, field is "actuel" or "nouveau" (as user_add). */
 int user_change_password(struct db *db, const struct actor *by, int64_t session_id, const char *old_pw,
-			 const char *new_pw, struct buf *err);
+			 const char *new_pw, struct buf *err, const char **field);
 /* Whether this account must use a second factor. */
 int user_requires_totp(const struct user *u);
 

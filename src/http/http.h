@@ -71,6 +71,7 @@ struct http_config {
 	unsigned max_connections;
 	unsigned max_per_ip;
 	unsigned timeout_s;         /* idle connection timeout */
+	unsigned request_timeout_s; /* a whole request, headers and body (slow clients) */
 	size_t max_header_bytes;    /* per-connection memory for headers */
 	size_t max_body_bytes;
 	const char *tls_cert_file, *tls_key_file;

@@ -6,28 +6,116 @@
  * first call, which would cost a new TCP connection per request.
  */
 #include "http/http.h"
+#include "core/clock.h"
 #include "core/log.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+/* Each open connection, for the watchdog that enforces the request
+ * timeout: libmicrohttpd's own timeout is reset by every byte received, so
+ * a client sending one byte a second would hold a connection for ever. */
+struct conn_track {
+	int fd;
+	int64_t since;      /* start of the current request (or of the wait for one) */
+	struct conn_track *prev, *next;
+};
 
 struct http_server {
 	struct MHD_Daemon *daemon;
 	http_handler_fn handler;
 	struct http_config cfg;
 	char *tls_cert, *tls_key;
+	pthread_mutex_t lock;
+	struct conn_track *conns;
+	pthread_t watchdog;
+	int stopping;
 };
+
+static struct conn_track *track_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct conn_track *t = calloc(1, sizeof *t);
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!t || !ci) {
+			free(t);
+			*socket_context = NULL;
+			return;
+		}
+		t->fd = ci->connect_fd;
+		t->since = clock_mono_us();
+		pthread_mutex_lock(&s->lock);
+		t->next = s->conns;
+		if (s->conns)
+			s->conns->prev = t;
+		s->conns = t;
+		pthread_mutex_unlock(&s->lock);
+		*socket_context = t;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+		struct conn_track *t = *socket_context;
+		pthread_mutex_lock(&s->lock);
+		if (t->prev)
+			t->prev->next = t->next;
+		else
+			s->conns = t->next;
+		if (t->next)
+			t->next->prev = t->prev;
+		pthread_mutex_unlock(&s->lock);
+		free(t);
+		*socket_context = NULL;
+	}
+}
+
+/* A new request starts being awaited when the previous one is answered. */
+static void track_restart(struct http_server *s, struct MHD_Connection *conn)
+{
+	struct conn_track *t = track_of(conn);
+	if (!t)
+		return;
+	pthread_mutex_lock(&s->lock);
+	t->since = clock_mono_us();
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void *watchdog(void *arg)
+{
+	struct http_server *s = arg;
+	while (!s->stopping) {
+		sleep(1);
+		int64_t limit = clock_mono_us() - (int64_t)s->cfg.request_timeout_s * 1000000;
+		pthread_mutex_lock(&s->lock);
+		for (struct conn_track *t = s->conns; t; t = t->next)
+			if (t->since < limit) {
+				/* libmicrohttpd sees the socket closed and cleans up. */
+				shutdown(t->fd, SHUT_RDWR);
+				t->since = INT64_MAX;
+			}
+		pthread_mutex_unlock(&s->lock);
+	}
+	return NULL;
+}
 
 struct conn_state {
 	struct request req;
 	struct response resp;
 	int started;
+	int responded;
 	int error_status;  /* 413 when the body passed the limit */
 };
 
@@ -61,6 +149,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct conn_state *st = *req_cls;
 	if (!st)
 		return;
+	track_restart(cls, conn);
 	buf_free(&st->req.body);
 	buf_free(&st->resp.body);
 	pool_free(st->req.pool);
@@ -132,7 +221,12 @@ static void start_request(struct http_server *s, struct conn_state *st, struct M
 	st->resp.status = 200;
 	set_client(s, conn, req);
 
+	/* libmicrohttpd decodes the path and a %00 would cut it short: refuse it. */
 	const char *q = strchr(req->raw_uri, '?');
+	size_t path_len = q ? (size_t)(q - req->raw_uri) : strlen(req->raw_uri);
+	for (size_t i = 0; i + 2 < path_len; i++)
+		if (req->raw_uri[i] == '%' && req->raw_uri[i + 1] == '0' && req->raw_uri[i + 2] == '0')
+			st->error_status = 400;
 	if (q && http_parse_urlencoded(req->pool, q + 1, strlen(q + 1), &req->query) < 0)
 		st->error_status = 400;
 	const char *cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Cookie");
@@ -204,6 +298,15 @@ static enum MHD_Result send_response(struct http_server *s, struct MHD_Connectio
 	return rc;
 }
 
+static enum MHD_Result respond(struct http_server *s, struct MHD_Connection *conn, struct conn_state *st)
+{
+	st->responded = 1;
+	st->resp.status = 200;
+	st->req.error_status = st->error_status;
+	s->handler(&st->req, &st->resp);
+	return send_response(s, conn, st);
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
 				 const char *method, const char *version, const char *upload_data,
 				 size_t *upload_data_size, void **req_cls)
@@ -213,22 +316,30 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 	struct conn_state *st = *req_cls;
 	if (!st)
 		return MHD_NO;
+	if (st->responded) {
+		*upload_data_size = 0; /* an early error was sent: drop the rest */
+		return MHD_YES;
+	}
 	if (!st->started) {
 		st->started = 1;
 		start_request(s, st, conn, url, method);
+		/* A body announced too large is refused at once, not after it
+		 * has been received (libmicrohttpd then closes the connection). */
+		if (st->error_status == 413)
+			return respond(s, conn, st);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!st->error_status && buf_append(&st->req.body, upload_data, *upload_data_size) < 0)
-			st->error_status = 413;
+		int too_big = !st->error_status && buf_append(&st->req.body, upload_data, *upload_data_size) < 0;
 		*upload_data_size = 0;
+		if (too_big) {
+			st->error_status = 413;
+			return respond(s, conn, st);
+		}
 		return MHD_YES;
 	}
 	finish_request(st);
-	st->resp.status = 200;
-	st->req.error_status = st->error_status;
-	s->handler(&st->req, &st->resp);
-	return send_response(s, conn, st);
+	return respond(s, conn, st);
 }
 
 static char *read_file(const char *path, struct buf *err)
@@ -253,6 +364,9 @@ struct http_server *http_start(const struct http_config *cfg, http_handler_fn ha
 	if (!s)
 		return NULL;
 	s->cfg = *cfg;
+	if (!s->cfg.request_timeout_s)
+		s->cfg.request_timeout_s = 60;
+	pthread_mutex_init(&s->lock, NULL);
 	s->handler = handler;
 
 	struct sockaddr_in addr;
@@ -290,6 +404,7 @@ struct http_server *http_start(const struct http_config *cfg, http_handler_fn ha
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->max_header_bytes,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		MHD_OPTION_ARRAY, cfg->tls_cert_file ? tls_opts : tls_opts + 2,
 		MHD_OPTION_END);
@@ -301,6 +416,7 @@ struct http_server *http_start(const struct http_config *cfg, http_handler_fn ha
 		free(s);
 		return NULL;
 	}
+	pthread_create(&s->watchdog, NULL, watchdog, s);
 	return s;
 }
 
@@ -314,6 +430,8 @@ void http_stop(struct http_server *s)
 {
 	if (!s)
 		return;
+	s->stopping = 1;
+	pthread_join(s->watchdog, NULL);
 	MHD_stop_daemon(s->daemon);
 	free(s->tls_cert);
 	free(s->tls_key);

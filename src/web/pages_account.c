@@ -34,8 +34,9 @@ void page_account_password(struct web *w)
 		return;
 	}
 	struct buf err = BUF_INIT;
-	if (user_change_password(w->db, &w->actor, w->sess.id, old_pw, new_pw, &err) < 0) {
-		web_field_error(w, strstr(buf_cstr(&err), "actuel") ? "actuel" : "nouveau", buf_cstr(&err));
+	const char *field = NULL;
+	if (user_change_password(w->db, &w->actor, w->sess.id, old_pw, new_pw, &err, &field) < 0) {
+		web_field_error(w, field ? field : "nouveau", buf_cstr(&err));
 		buf_free(&err);
 		page_account(w);
 		return;
@@ -101,15 +102,12 @@ void page_user_create(struct web *w)
 	};
 	struct buf err = BUF_INIT;
 	int64_t id;
+	const char *field = NULL;
 	/* A responsable creates accounts of the structure's roles only. */
 	if (role_parse(web_form(w, "role"), &nu.role) < 0 || nu.role == ROLE_ADMINISTRATEUR) {
 		web_field_error(w, "role", "Choisissez un rôle.");
-	} else if (user_add(w->db, &w->actor, &nu, &id, &err) < 0) {
-		const char *e = buf_cstr(&err);
-		const char *field = strstr(e, "identifiant") ? "identifiant"
-				    : strstr(e, "nom") ? "nom"
-				    : strstr(e, "adresse") ? "courriel" : "mot_de_passe";
-		web_field_error(w, field, e);
+	} else if (user_add(w->db, &w->actor, &nu, &id, &err, &field) < 0) {
+		web_field_error(w, field ? field : "identifiant", buf_cstr(&err));
 	} else {
 		buf_free(&err);
 		char msg[200];

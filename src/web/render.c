@@ -27,6 +27,7 @@ static void layout_values(struct web *w, const char *title)
 		tpl_set(t, "title", title);
 	tpl_set(t, "css_url", http_static_url("lien.css"));
 	tpl_set(t, "js_url", http_static_url("lien.js"));
+	tpl_set(t, "icon_url", http_static_url("lien.svg"));
 	if (w->has_session) {
 		tpl_set(t, "session_csrf", w->sess.csrf);
 		if (!tpl_get(t, "csrf"))
@@ -156,7 +157,12 @@ const char *web_form(struct web *w, const char *name)
 
 const char *web_safe_return(const char *s)
 {
-	if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\' || strchr(s, ':') || strpbrk(s, "\r\n"))
+	if (!s || s[0] != '/' || s[1] == '/' || strchr(s, ':'))
 		return "/";
+	/* Browsers drop tabs and line breaks from URLs and read '\\' as '/':
+	 * "/\t/evil.example" would become "//evil.example", another site. */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			return "/";
 	return s;
 }
