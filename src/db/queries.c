@@ -106,10 +106,13 @@ const char SQL_PERSON_SET_NUMBER[] = "UPDATE persons SET file_number = $2 WHERE 
 const char SQL_PERSON_NAMES_DELETE[] = "DELETE FROM person_names WHERE person_id = $1";
 const char SQL_PERSON_NAME_ADD[] =
 	"INSERT INTO person_names(structure_id, token, person_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+/* $2..$3: the range of the longest word; $4..$5: of the second longest,
+ * checked on the person's other name words before the person is read. */
 const char SQL_PERSON_SEARCH_NAME[] =
 	"SELECT " PERSON_HIT_COLS "FROM person_names n JOIN persons p ON p.id = n.person_id "
-	"WHERE n.structure_id = $1 AND n.token >= $2 AND n.token < $3 AND p.status <> 'anonymised' "
-	"AND p.merged_into IS NULL ORDER BY p.birth_name, p.first_names, p.id LIMIT 400";
+	"WHERE n.structure_id = $1 AND n.token >= $2 AND n.token < $3 "
+	"AND EXISTS (SELECT 1 FROM person_names m WHERE m.person_id = n.person_id AND m.token >= $4 AND m.token < $5) "
+	"AND p.status <> 'anonymised' AND p.merged_into IS NULL ORDER BY n.token, n.person_id";
 const char SQL_PERSON_SEARCH_BIRTH[] =
 	"SELECT " PERSON_HIT_COLS "FROM persons p WHERE p.structure_id = $1 AND p.birth_date = $2 "
 	"AND p.status <> 'anonymised' AND p.merged_into IS NULL ORDER BY p.birth_name, p.first_names LIMIT 400";
@@ -170,7 +173,7 @@ const char SQL_TASK_REASSIGN[] = "UPDATE tasks SET assignee_id = $2 WHERE id = $
 const char SQL_TASK_MINE[] =
 	"SELECT " TASK_COLS "FROM tasks t LEFT JOIN persons p ON p.id = t.person_id JOIN users u ON u.id = t.assignee_id "
 	"WHERE t.assignee_id = $1 AND t.structure_id = $2 AND t.done_at IS NULL "
-	"ORDER BY CASE WHEN t.due_date = '' THEN 1 ELSE 0 END, t.due_date, t.id LIMIT 100";
+	"ORDER BY t.due_date, t.id LIMIT 100";
 const char SQL_TASK_FOR_PERSON[] =
 	"SELECT " TASK_COLS "FROM tasks t LEFT JOIN persons p ON p.id = t.person_id JOIN users u ON u.id = t.assignee_id "
 	"WHERE t.person_id = $1 AND t.structure_id = $2 ORDER BY COALESCE(t.done_at, 0), t.due_date, t.id LIMIT 100";

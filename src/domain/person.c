@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct choice CIVILITES[] = {
@@ -532,6 +533,7 @@ static void hit_from_row(struct db_stmt *st, struct person_hit *h)
 	cstr_copy(h->commune, sizeof h->commune, db_col_text(st, 7));
 	cstr_copy(h->phone, sizeof h->phone, db_col_text(st, 8));
 	cstr_copy(h->status, sizeof h->status, db_col_text(st, 9));
+	cstr_copy(h->sort_key, sizeof h->sort_key, db_col_text(st, 10));
 }
 
 /* 1 if every word of the query is a prefix of some word of the folded names. */
@@ -574,6 +576,13 @@ static int collect(struct db_stmt *st, struct person_hit *hits, int max, const c
 	return n;
 }
 
+static int cmp_hit_name(const void *a, const void *b)
+{
+	const struct person_hit *x = a, *y = b;
+	int c = strcmp(x->sort_key, y->sort_key);
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
 int person_search(struct db *db, const struct actor *by, const char *query, struct person_hit *hits, int max)
 {
 	if (!by->structure_id)
@@ -605,26 +614,33 @@ int person_search(struct db *db, const struct actor *by, const char *query, stru
 		buf_free(&folded);
 		return 0;
 	}
-	/* The longest word narrows the index scan most. */
-	const char *best = folded.data;
-	size_t best_n = 0;
+	/* The two longest words narrow the index scan most. */
+	struct str words[2] = {{folded.data, 0}, {"", 0}};
 	for (const char *s = folded.data; *s;) {
 		const char *sp = strchr(s, ' ');
 		size_t n = sp ? (size_t)(sp - s) : strlen(s);
-		if (n > best_n) {
-			best = s;
-			best_n = n;
+		if (n > words[0].len) {
+			words[1] = words[0];
+			words[0] = (struct str){s, n};
+		} else if (n > words[1].len) {
+			words[1] = (struct str){s, n};
 		}
 		s += n;
 		while (*s == ' ')
 			s++;
 	}
-	char lo[120], hi[124];
-	str_copy(lo, sizeof lo, (struct str){best, best_n});
+	char lo[120], hi[124], lo2[120], hi2[124];
+	str_copy(lo, sizeof lo, words[0]);
 	snprintf(hi, sizeof hi, "%s\xff", lo);
-	struct db_stmt *st = db_query(db, SQL_PERSON_SEARCH_NAME, "iss", by->structure_id, lo, hi);
+	str_copy(lo2, sizeof lo2, words[1]);
+	snprintf(hi2, sizeof hi2, "%s\xff", lo2);
+	/* The index gives matches in token order and the scan stops at max;
+	 * the few hits kept are then sorted by name for display. */
+	struct db_stmt *st = db_query(db, SQL_PERSON_SEARCH_NAME, "issss", by->structure_id, lo, hi, lo2, hi2);
 	int n = st ? collect(st, hits, max, folded.data) : DB_ERR;
 	buf_free(&folded);
+	if (n > 1)
+		qsort(hits, (size_t)n, sizeof *hits, cmp_hit_name);
 	return n;
 }
 

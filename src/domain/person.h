@@ -122,6 +122,7 @@ struct person_hit {
 	char commune[80];
 	char phone[32];
 	char status[16];
+	char sort_key[200];   /* folded names: sorts as people expect */
 };
 
 /* Search by name prefix (accents and case ignored, any name, words in any
