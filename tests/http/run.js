@@ -479,7 +479,7 @@ async function setup() {
 
 	main = new Server('main', DB);
 	small = new Server('small', DB, ['--max-body', '2048']);
-	limits = new Server('limits', DB, ['--timeout', '2', '--max-per-ip', '4']);
+	limits = new Server('limits', DB, ['--timeout', '2', '--request-timeout', '3', '--max-per-ip', '4']);
 	thr = new Server('thr', TDB, ['--login-delay', '2']);
 	await Promise.all(servers.map((s) => s.start()));
 }
@@ -817,10 +817,21 @@ test('route table: every non-public route refuses a visitor without a session', 
 	eq(sql(DB, `SELECT disabled FROM users WHERE id = ${ids['acc.a']}`), '0', 'acc.a untouched');
 });
 
-test('route table: every responsable route refuses accueil (403), even with a valid token', async () => {
+/* Whether a route's roles expression lets accueil in, expanding the
+ * file's own #defines (STAFF, HEAD_OF, ...). */
+function allowsAccueil(expr) {
+	const src = fs.readFileSync(path.join(ROOT, 'src/web/routes.c'), 'utf8');
+	const defs = Object.fromEntries([...src.matchAll(/^#define (\w+) (.+)$/gm)].map((m) => [m[1], m[2]]));
+	for (let i = 0; i < 5; i++)
+		expr = expr.replace(/\b[A-Z_]+\b/g, (w) => defs[w] || w);
+	return /\b(ROLE_ACCUEIL|ROLES_STRUCTURE|ROLES_ALL)\b/.test(expr);
+}
+
+test('route table: every route closed to accueil answers 403, even with a valid token', async () => {
 	resetThrottle();
-	const routes = routeTable().filter((r) => r.roles === 'HEAD_OF');
-	assert(routes.length >= 5, `responsable routes read from routes.c: ${routes.length}`);
+	const routes = routeTable().filter((r) => !/R_PUBLIC/.test(r.flags) && !allowsAccueil(r.roles));
+	assert(routes.some((r) => r.pattern === '/utilisateurs') && routes.some((r) => r.pattern === '/journal'),
+	       `routes closed to accueil read from routes.c: ${routes.map((r) => r.pattern)}`);
 	const c = new Client(main);
 	await loginOk(c, 'acc.a');
 	const csrf = csrfOf((await c.get('/')).body);
@@ -1236,11 +1247,16 @@ test('error pages: 404, 405, 403 in French with the right status', async () => {
 });
 
 test('error pages: 413 for a body over --max-body (Content-Length and chunked)', async () => {
+	/* The server answers as soon as it knows the body is too large and then
+	 * closes: read over a raw socket, as a client still sending would. */
 	const big = 'identifiant=' + 'a'.repeat(4096);
-	const r = await request(small.port, 'POST', '/connexion', { headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(big) }, body: big });
-	frenchErrorPage(r, 413, 'Envoi trop volumineux', 'POST 4 KB with --max-body 2048');
-	const chunked = await request(small.port, 'POST', '/connexion', { headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' }, body: big });
-	frenchErrorPage(chunked, 413, 'Envoi trop volumineux', 'chunked POST 4 KB with --max-body 2048');
+	const head = 'POST /connexion HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n';
+	const r = await raw(small.port, head + `Content-Length: ${big.length}\r\n\r\n` + big, { wait: 1500 });
+	eq(r.status, 413, 'POST 4 KB with --max-body 2048');
+	has(r.text, Buffer.from('Envoi trop volumineux').toString('latin1'), 'French 413 page');
+	const chunk = big.length.toString(16);
+	const chunked = await raw(small.port, head + 'Transfer-Encoding: chunked\r\n\r\n' + `${chunk}\r\n${big}\r\n0\r\n\r\n`, { wait: 1500 });
+	eq(chunked.status, 413, 'chunked POST 4 KB with --max-body 2048');
 	/* Under the limit the same server answers normally. */
 	const okBody = 'identifiant=x&mot_de_passe=y';
 	status(await request(small.port, 'POST', '/connexion', { headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': okBody.length }, body: okBody }), 403, 'small POST (no token)');
@@ -1545,8 +1561,14 @@ function auditCopy(name) {
 	return copy;
 }
 
-function verify(db) {
-	return lien('audit', 'verify', '--db', db);
+/* Copies are verified with the key file of the database they come from:
+ * the chain is keyed (HMAC) with it. */
+function keyOf(db) {
+	return db.replace(/\.db$/, '.key');
+}
+
+function verify(db, keyFile = keyOf(db === TDB ? TDB : DB)) {
+	return lien('audit', 'verify', '--db', db, '--key', keyFile);
 }
 
 test('audit chain: lien audit verify accepts the log of the whole run', async () => {
@@ -1593,35 +1615,49 @@ test('audit chain: deleting the most recent rows is detected', async () => {
 	assert(r.code !== 0, `verify exits 0 after the last 3 rows were deleted: ${r.stdout.trim()}`);
 });
 
-/* The chain as audit.c computes it: an editor with sqlite3 can redo it. */
-function rowHash(r) {
+/* The chain as audit.c computes it: HMAC-SHA-256 keyed with the key file.
+ * Someone with sqlite3 but without the key can only try plain SHA-256. */
+function rowText(r) {
 	const fields = [r.action, r.object_type, r.ip, r.detail, r.prev_hash].map((f) => f ?? '');
-	let s = `${r.id}|${r.at}|${r.user_id ?? 0}|${r.structure_id ?? 0}|${r.object_id ?? 0}|`;
+	let s = `row|${r.id}|${r.at}|${r.user_id ?? 0}|${r.structure_id ?? 0}|${r.object_id ?? 0}|`;
 	for (const f of fields)
 		s += `${Buffer.byteLength(f)}:${f}`;
-	return crypto.createHash('sha256').update(s, 'utf8').digest('hex');
+	return s;
 }
+const rowHashWithKey = (r, key) => crypto.createHmac('sha256', key).update(rowText(r), 'utf8').digest('hex');
+const rowHashWithoutKey = (r) => crypto.createHash('sha256').update(rowText(r), 'utf8').digest('hex');
 
 test('audit chain: a row changed and the chain recomputed without the key is detected', async () => {
 	const copy = auditCopy('tamper-rechain.db');
 	const rows = JSON.parse(run('sqlite3', ['-json', copy, 'SELECT * FROM audit_log ORDER BY id']).stdout);
 	assert(rows.length > 10, 'rows to rewrite');
-	eq(rowHash(rows[0]), rows[0].hash, 'the test\'s model of the row hash');
+	const key = Buffer.from(fs.readFileSync(keyOf(DB), 'utf8').trim(), 'hex');
+	eq(rowHashWithKey(rows[0], key), rows[0].hash, 'the test\'s model of the keyed row hash');
+	assert(rowHashWithoutKey(rows[0]) !== rows[0].hash, 'plain SHA-256 must not reproduce the chain');
 	rows[2].detail = 'réécrit';
 	let prev = 'lien-audit-genesis';
 	const stmts = ['BEGIN;'];
 	for (const r of rows) {
 		r.prev_hash = prev;
-		r.hash = rowHash(r);
+		r.hash = rowHashWithoutKey(r);
 		prev = r.hash;
 		stmts.push(`UPDATE audit_log SET detail = ${r.detail === null ? 'NULL' : `'${String(r.detail).replace(/'/g, "''")}'`}, prev_hash = '${r.prev_hash}', hash = '${r.hash}' WHERE id = ${r.id};`);
 	}
+	stmts.push(`UPDATE audit_head SET last_hash = '${prev}';`);
 	stmts.push('COMMIT;');
 	fs.writeFileSync(path.join(dir, 'rechain.sql'), stmts.join('\n'));
 	const rr = run('sqlite3', [copy, `.read ${path.join(dir, 'rechain.sql')}`]);
 	eq(rr.code, 0, `rewrite: ${rr.stderr}`);
 	const r = verify(copy);
 	assert(r.code !== 0, `verify exits 0 after a row was changed and the chain recomputed: ${r.stdout.trim()}`);
+	has(r.stderr, 'ligne 1', 'the first rewritten row is named');
+});
+
+test('audit chain: another key file can neither verify nor forge the chain', async () => {
+	const other = path.join(dir, 'other.db');
+	lienOk('init', '--db', other);
+	const r = verify(DB, keyOf(other));
+	assert(r.code !== 0, 'verify with a foreign key must fail');
 });
 
 /* ================================================================== */
