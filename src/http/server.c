@@ -330,12 +330,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		int too_big = !st->error_status && buf_append(&st->req.body, upload_data, *upload_data_size) < 0;
-		*upload_data_size = 0;
-		if (too_big) {
+		/* Only a chunked body can pass the cap here (a Content-Length over
+		 * it was refused above): the rest is read and dropped, then the 413
+		 * is sent, since libmicrohttpd cannot answer a chunked upload early. */
+		if (!st->error_status && buf_append(&st->req.body, upload_data, *upload_data_size) < 0)
 			st->error_status = 413;
-			return respond(s, conn, st);
-		}
+		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	finish_request(st);
