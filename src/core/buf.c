@@ -215,6 +215,15 @@ int str_to_i64(struct str s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
+size_t utf8_length(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			count++;
+	return count;
+}
+
 int utf8_valid_text(const char *s, size_t n, int allow_newlines)
 {
 	const unsigned char *p = (const unsigned char *)s;

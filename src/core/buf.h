@@ -68,6 +68,10 @@ int cstr_copy(char *dst, size_t dstsize, const char *src);
 /* Parse a base-10 integer within [min, max], the whole view; 0 or -1. */
 int str_to_i64(struct str s, int64_t min, int64_t max, int64_t *out);
 
+/* Number of characters (code points) of valid UTF-8 text: limits shown to
+ * people are in characters, not bytes. */
+size_t utf8_length(const char *s, size_t n);
+
 /* 1 if the bytes are valid UTF-8 with no control characters other than
  * tab, CR and LF (allow_newlines) — what a form field may contain. */
 int utf8_valid_text(const char *s, size_t n, int allow_newlines);

@@ -120,7 +120,8 @@ const char SQL_PERSON_SEARCH_PHONE[] =
 	"SELECT " PERSON_HIT_COLS "FROM persons p WHERE p.structure_id = $1 AND p.phone_digits >= $2 "
 	"AND p.phone_digits < $3 AND p.status <> 'anonymised' AND p.merged_into IS NULL LIMIT 400";
 const char SQL_PERSON_SEARCH_NUMBER[] =
-	"SELECT " PERSON_HIT_COLS "FROM persons p WHERE p.structure_id = $1 AND p.file_number = $2";
+	"SELECT " PERSON_HIT_COLS "FROM persons p WHERE p.structure_id = $1 AND p.file_number = $2 "
+	"AND p.status <> 'anonymised' AND p.merged_into IS NULL";
 const char SQL_PERSON_BY_TOKEN[] =
 	"SELECT " PERSON_HIT_COLS "FROM person_names n JOIN persons p ON p.id = n.person_id "
 	"WHERE n.structure_id = $1 AND n.token = $2 AND p.status <> 'anonymised' AND p.merged_into IS NULL LIMIT 400";

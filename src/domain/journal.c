@@ -74,10 +74,11 @@ static int parse_local_datetime(const char *s, int64_t *out)
 	return 0;
 }
 
+/* max is in characters, as the messages say. */
 static int text_ok(const char *s, size_t max, int multiline)
 {
 	size_t n = strlen(s);
-	return n <= max && utf8_valid_text(s, n, multiline);
+	return n <= 4 * max && utf8_valid_text(s, n, multiline) && utf8_length(s, n) <= max;
 }
 
 static void ignore_error(void *arg, const char *field, const char *msg)

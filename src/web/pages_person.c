@@ -93,6 +93,10 @@ static void form_fields(struct web *w, const struct person *p, int with_situatio
 			if (d->kind == FK_DATE) {
 				date_fr(v, shown, sizeof shown);
 				v = shown;
+			} else if (d->kind == FK_NIR && v[0] && !tpl_get(w->tpl, errkey)) {
+				/* Never in clear in a form: unmasking is a separate, audited act. */
+				nir_masked(v, shown, sizeof shown);
+				v = shown;
 			}
 			switch (d->kind) {
 			case FK_CHOICE:
@@ -435,8 +439,14 @@ void page_person_update(struct web *w)
 		web_error(w, 400, "Version du dossier manquante.");
 		return;
 	}
+	char stored_nir[PERSON_VALUE_MAX], masked[PERSON_VALUE_MAX];
+	cstr_copy(stored_nir, sizeof stored_nir, p.v[PF_NIR]);
+	nir_masked(stored_nir, masked, sizeof masked);
 	person_from_form(w, &p);
 	p.version = version;
+	/* The masked number sent back unchanged means "keep the stored one". */
+	if (stored_nir[0] && strcmp(p.v[PF_NIR], masked) == 0)
+		cstr_copy(p.v[PF_NIR], PERSON_VALUE_MAX, stored_nir);
 	char name[300];
 	person_display_name(&p, name, sizeof name);
 	tpl_set_int(w->tpl, "person_id", p.id);
