@@ -168,7 +168,7 @@ static int generate(struct cmd_ctx *c, int64_t sid, int persons, int events)
 		cstr_copy(p.v[PF_INFO_METHOD], PERSON_VALUE_MAX, "oral_notice");
 		cstr_copy(p.v[PF_RESTRICTED], PERSON_VALUE_MAX, "0");
 		/* Demo data passes the same checks as typed data (and gets its INSEE code). */
-		if (person_validate(&p, demo_invalid, &p) < 0 || person_create(c->db, &by, &p, &err) < 0) {
+		if (person_validate(&p, NULL, demo_invalid, &p) < 0 || person_create(c->db, &by, &p, &err) < 0) {
 			rc = cmd_fail("personne %d : %s", i + 1, buf_cstr(&err));
 			break;
 		}

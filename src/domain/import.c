@@ -201,7 +201,7 @@ int import_persons(struct db *db, const struct actor *by, const char *data, size
 				cstr_copy(p->v[columns[i]], PERSON_VALUE_MAX, "\x01"); /* fails validation: too long */
 		}
 		struct line_errors le = {report, arg, r.record_line, 0};
-		if (person_validate(p, line_error, &le) < 0) {
+		if (person_validate(p, by, line_error, &le) < 0) {
 			res->bad++;
 			continue;
 		}

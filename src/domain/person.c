@@ -218,12 +218,16 @@ static int resolve_commune(struct person *p, void (*on_error)(void *arg, const c
 	return -1;
 }
 
-int person_validate(struct person *p, void (*on_error)(void *arg, const char *field, const char *msg), void *arg)
+int person_validate(struct person *p, const struct actor *by,
+		    void (*on_error)(void *arg, const char *field, const char *msg), void *arg)
 {
 	int bad = 0;
 	int64_t today = clock_now() / 86400;
 	for (int f = 0; f < PF_COUNT; f++) {
 		const struct person_field_def *d = &person_fields[f];
+		/* Reception neither sees nor edits the situation: it is kept as stored. */
+		if (d->part == PART_SITUATION && by && !person_can_see_situation(by))
+			continue;
 		char *v = p->v[f];
 		char trimmed[PERSON_VALUE_MAX];
 		text_trim(v, trimmed, sizeof trimmed);

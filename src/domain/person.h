@@ -88,9 +88,11 @@ const char *choice_label(const struct choice *choices, const char *value);
 /* Display name: "Mme DUPONT (née MARTIN) Marie". */
 void person_display_name(const struct person *p, char *out, size_t n);
 
-/* Validates every field of p (values already set from a form); on error,
- * returns -1 and calls on_error(arg, field, message) for each bad field. */
-int person_validate(struct person *p, void (*on_error)(void *arg, const char *field, const char *msg), void *arg);
+/* Validates the fields of p that the actor may edit (all when by is NULL);
+ * on error, returns -1 and calls on_error(arg, field, message) for each bad
+ * field. Dates are normalised to YYYY-MM-DD, the commune resolved. */
+int person_validate(struct person *p, const struct actor *by,
+		    void (*on_error)(void *arg, const char *field, const char *msg), void *arg);
 
 /* NIR (numéro de sécurité sociale): 13 characters + 2-digit key, spaces
  * allowed; Corsica 2A/2B handled. 1 valid, 0 not. */

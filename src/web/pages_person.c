@@ -160,7 +160,7 @@ void page_person_create(struct web *w)
 	struct person p;
 	person_init(&p, clock_now());
 	person_from_form(w, &p);
-	if (person_validate(&p, on_field_error, w) < 0 || w->resp->status != 200) {
+	if (person_validate(&p, &w->actor, on_field_error, w) < 0 || w->resp->status != 200) {
 		render_person_form(w, &p, "person_new", "Nouvelle personne");
 		return;
 	}
@@ -451,7 +451,7 @@ void page_person_update(struct web *w)
 	person_display_name(&p, name, sizeof name);
 	tpl_set_int(w->tpl, "person_id", p.id);
 	tpl_set(w->tpl, "person_name", name);
-	if (person_validate(&p, on_field_error, w) < 0 || w->resp->status != 200) {
+	if (person_validate(&p, &w->actor, on_field_error, w) < 0 || w->resp->status != 200) {
 		tpl_set_int(w->tpl, "version", version);
 		render_person_form(w, &p, "person_edit", "Modifier le dossier");
 		return;
