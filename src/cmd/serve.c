@@ -19,7 +19,7 @@
 
 static const char USAGE[] =
 	"serve [--db PATH] [--listen ADDR:PORT] [--tls-cert F --tls-key F] [--behind-proxy] [--threads N] "
-	"[--max-body OCTETS] [--max-connections N] [--max-per-ip N] [--timeout S] [--request-timeout S] "
+	"[--max-body OCTETS] [--max-upload OCTETS] [--max-connections N] [--max-per-ip N] [--timeout S] [--request-timeout S] "
 	"[--login-delay S] [--user NOM] [--archive-after-days N] [--anonymise-after-days N]";
 
 static int parse_listen(const char *s, char *addr, size_t n, unsigned *port)
@@ -91,6 +91,7 @@ int cmd_serve(struct cmd_ctx *c)
 		.request_timeout_s = 60,
 		.max_header_bytes = 32 * 1024,
 		.max_body_bytes = 256 * 1024,
+		.max_upload_bytes = 16 * 1024 * 1024,
 	};
 	char addr[64] = "127.0.0.1";
 	const char *listen = opt_value(c, "--listen");
@@ -112,6 +113,10 @@ int cmd_serve(struct cmd_ctx *c)
 		return 2;
 	if (rc)
 		cfg.max_body_bytes = (size_t)v;
+	if ((rc = opt_uint(c, "--max-upload", 1024, 1 << 30, &v)) < 0)
+		return 2;
+	if (rc)
+		cfg.max_upload_bytes = (size_t)v;
 	if ((rc = opt_uint(c, "--max-connections", 1, 100000, &v)) < 0)
 		return 2;
 	if (rc)

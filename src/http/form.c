@@ -158,3 +158,110 @@ const char *req_cookie(const struct request *req, const char *name)
 {
 	return params_get(&req->cookies, name);
 }
+
+/* ---- multipart/form-data -------------------------------------------- */
+
+static const char *mem_find(const char *hay, size_t n, const char *needle, size_t m)
+{
+	if (m == 0 || n < m)
+		return NULL;
+	for (size_t i = 0; i + m <= n; i++)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, m) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/* The value of a parameter in a header such as
+ * Content-Disposition: form-data; name="x"; filename="y.csv" */
+static char *header_param(struct pool *pool, const char *h, size_t n, const char *param)
+{
+	size_t plen = strlen(param);
+	for (size_t i = 0; i + plen + 2 <= n; i++) {
+		if ((i == 0 || h[i - 1] == ' ' || h[i - 1] == ';') && strncasecmp(h + i, param, plen) == 0 &&
+		    h[i + plen] == '=') {
+			const char *v = h + i + plen + 1;
+			size_t left = n - (size_t)(v - h);
+			if (left && *v == '"') {
+				const char *end = memchr(v + 1, '"', left - 1);
+				return end ? pool_strndup(pool, v + 1, (size_t)(end - v - 1)) : NULL;
+			}
+			size_t k = 0;
+			while (k < left && v[k] != ';' && v[k] != ' ')
+				k++;
+			return pool_strndup(pool, v, k);
+		}
+	}
+	return NULL;
+}
+
+int http_parse_multipart(struct pool *pool, const char *content_type, const char *body, size_t n,
+			 struct http_params *out, struct http_files *files)
+{
+	const char *b = content_type ? strcasestr(content_type, "boundary=") : NULL;
+	if (!b)
+		return -1;
+	b += 9;
+	char boundary[80] = "--";
+	size_t blen = strcspn(b, "; ");
+	if (*b == '"') {
+		b++;
+		blen = strcspn(b, "\"");
+	}
+	if (blen == 0 || blen > 70)
+		return -1;
+	memcpy(boundary + 2, b, blen);
+	blen += 2;
+	boundary[blen] = '\0';
+
+	const char *p = mem_find(body, n, boundary, blen);
+	if (!p)
+		return -1;
+	const char *end = body + n;
+	for (;;) {
+		p += blen;
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			return 0; /* closing boundary */
+		if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
+			return -1;
+		p += 2;
+		const char *hdr_end = mem_find(p, (size_t)(end - p), "\r\n\r\n", 4);
+		if (!hdr_end)
+			return -1;
+		const char *data = hdr_end + 4;
+		/* The part ends at CRLF + boundary. */
+		char delim[84];
+		snprintf(delim, sizeof delim, "\r\n%s", boundary);
+		const char *next = mem_find(data, (size_t)(end - data), delim, blen + 2);
+		if (!next)
+			return -1;
+		char *name = NULL, *filename = NULL, *ctype = NULL;
+		for (const char *h = p; h < hdr_end;) {
+			const char *eol = mem_find(h, (size_t)(hdr_end - h) + 2, "\r\n", 2);
+			size_t hl = eol ? (size_t)(eol - h) : (size_t)(hdr_end - h);
+			if (hl > 20 && strncasecmp(h, "Content-Disposition:", 20) == 0) {
+				name = header_param(pool, h, hl, "name");
+				filename = header_param(pool, h, hl, "filename");
+			} else if (hl > 13 && strncasecmp(h, "Content-Type:", 13) == 0) {
+				const char *v = h + 13;
+				while (*v == ' ')
+					v++;
+				ctype = pool_strndup(pool, v, hl - (size_t)(v - h));
+			}
+			h += hl + 2;
+		}
+		if (!name || !name[0] || !utf8_valid_text(name, strlen(name), 0))
+			return -1;
+		size_t len = (size_t)(next - data);
+		if (filename) {
+			if (files->n >= sizeof files->items / sizeof files->items[0])
+				return -1;
+			files->items[files->n++] = (struct http_file){name, filename, ctype ? ctype : "", data, len};
+		} else {
+			char *v = pool_strndup(pool, data, len);
+			if (!v || !utf8_valid_text(v, len, 1) || strlen(v) != len ||
+			    params_add(pool, out, name, v, len) < 0)
+				return -1;
+		}
+		p = next + 2; /* at the boundary */
+	}
+}

@@ -33,13 +33,23 @@ struct http_params {
 	size_t n, cap;
 };
 
+struct http_file {
+	const char *name, *filename, *content_type;
+	const char *data;
+	size_t len;
+};
+struct http_files {
+	struct http_file items[8];
+	size_t n;
+};
 struct request {
 	struct pool *pool;          /* freed when the response is sent */
 	enum http_method method;
 	const char *path;           /* percent-decoded, without the query */
 	const char *raw_uri;        /* as received */
 	struct http_params query;
-	struct http_params form;    /* application/x-www-form-urlencoded body */
+	struct http_params form;    /* urlencoded or multipart body fields */
+	struct http_files files;    /* multipart file parts */
 	struct http_params cookies;
 	const char *ip;             /* client address (X-Forwarded-For from loopback when behind a proxy) */
 	int secure;                 /* TLS, or HTTPS at the trusted proxy */
@@ -73,7 +83,8 @@ struct http_config {
 	unsigned timeout_s;         /* idle connection timeout */
 	unsigned request_timeout_s; /* a whole request, headers and body (slow clients) */
 	size_t max_header_bytes;    /* per-connection memory for headers */
-	size_t max_body_bytes;
+	size_t max_body_bytes;      /* forms */
+	size_t max_upload_bytes;    /* multipart bodies (file uploads) */
 	const char *tls_cert_file, *tls_key_file;
 	int behind_proxy;           /* trust X-Forwarded-For/Proto from loopback */
 };
@@ -106,6 +117,11 @@ void resp_cookie(struct request *req, struct response *resp, const char *name, c
  * too many fields); values are decoded into the pool. */
 int http_parse_urlencoded(struct pool *pool, const char *s, size_t n, struct http_params *out);
 int http_parse_cookies(struct pool *pool, const char *s, size_t n, struct http_params *out);
+/* multipart/form-data (file uploads). Text parts go to out like form
+ * fields; file parts are returned in files (name, filename, content type,
+ * bytes pointing into body). boundary is taken from the Content-Type. */
+int http_parse_multipart(struct pool *pool, const char *content_type, const char *body, size_t n,
+			 struct http_params *out, struct http_files *files);
 /* Decode %XX (and '+' as space when plus_is_space); -1 on a bad escape. */
 int http_percent_decode(const char *s, size_t n, int plus_is_space, char *out, size_t *outlen);
 

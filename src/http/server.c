@@ -216,7 +216,10 @@ static void start_request(struct http_server *s, struct conn_state *st, struct M
 	req->conn = conn;
 	req->method = parse_method(method);
 	req->path = pool_strdup(req->pool, url ? url : "/");
-	buf_init(&req->body, s->cfg.max_body_bytes);
+	/* Forms are small; only a file upload may be larger. */
+	const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	int upload = ctype && strncasecmp(ctype, "multipart/form-data", 19) == 0;
+	buf_init(&req->body, upload && s->cfg.max_upload_bytes ? s->cfg.max_upload_bytes : s->cfg.max_body_bytes);
 	buf_init(&st->resp.body, 0);
 	st->resp.status = 200;
 	set_client(s, conn, req);
@@ -237,7 +240,7 @@ static void start_request(struct http_server *s, struct conn_state *st, struct M
 		int64_t n;
 		if (str_to_i64(str_from(cl), 0, INT64_MAX, &n) < 0)
 			st->error_status = 400;
-		else if ((uint64_t)n > s->cfg.max_body_bytes)
+		else if ((uint64_t)n > req->body.max)
 			st->error_status = 413;
 	}
 }
@@ -250,6 +253,9 @@ static void finish_request(struct conn_state *st)
 	const char *ct = req_header(req, "Content-Type");
 	if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
 		if (http_parse_urlencoded(req->pool, buf_cstr(&req->body), req->body.len, &req->form) < 0)
+			st->error_status = 400;
+	} else if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		if (http_parse_multipart(req->pool, ct, buf_cstr(&req->body), req->body.len, &req->form, &req->files) < 0)
 			st->error_status = 400;
 	}
 }

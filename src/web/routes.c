@@ -38,6 +38,8 @@ const struct route web_routes[] = {
 	{GET, "/journal", page_audit, 0, HEAD_OF},
 	{GET, "/personnes", page_persons, 0, STAFF},
 	{GET, "/personnes/nouvelle", page_person_new, 0, STAFF},
+	{GET, "/personnes/import", page_import, 0, HEAD_OF},
+	{POST, "/personnes/import", page_import_post, 0, HEAD_OF},
 	{POST, "/personnes", page_person_create, 0, STAFF},
 	{GET, "/personnes/{id}", page_person, 0, STAFF},
 	{POST, "/personnes/{id}", page_person_update, 0, STAFF},
