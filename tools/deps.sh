@@ -3,7 +3,7 @@
 # only when something is missing (a no-op otherwise).
 set -e
 PKGS="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev libgnutls28-dev
-sqlite3 curl ca-certificates chromium wrk nginx-light clang libclang-rt-14-dev
+sqlite3 curl openssl ca-certificates chromium wrk nginx-light clang libclang-rt-14-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils"
 missing=""
 for p in $PKGS; do
