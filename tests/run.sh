@@ -5,9 +5,6 @@
 LIEN_BIN=${LIEN_BIN:-build/lien}
 LIEN_UNIT=${LIEN_UNIT:-build/tests/unit_tests}
 export LIEN_BIN
-# Leaks of the libraries' own process-long caches are not ours (see the file).
-LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-export LSAN_OPTIONS
 suites=${*:-"unit cli http e2e"}
 mkdir -p tests/artifacts
 total_pass=0

@@ -6,6 +6,7 @@
 #include "domain/auth.h"
 #include "domain/retention.h"
 #include "http/http.h"
+#include "view/pdf.h"
 #include "view/tpl.h"
 #include "web/web.h"
 
@@ -48,16 +49,20 @@ static int opt_uint(struct cmd_ctx *c, const char *name, int64_t min, int64_t ma
 	return 1;
 }
 
-/* Background work, once a minute: expired sessions go (idempotent, so
- * several servers do not conflict), and once a day the retention job runs
- * on one server (it claims the day in the jobs table). */
+/* Background work: WAL checkpoints every 2 s; once a minute, expired
+ * sessions go (idempotent, so several servers do not conflict); once a day
+ * the retention job runs on one server (it claims the day in the jobs table). */
 static void *housekeeping(void *arg)
 {
 	(void)arg;
-	for (;;) {
-		sleep(60);
+	for (unsigned tick = 1;; tick++) {
+		sleep(2);
 		struct db *db = db_thread();
 		if (!db)
+			continue;
+		/* Every 2 s: the log goes into the database file, off the requests' path. */
+		db_checkpoint(db);
+		if (tick % 30)
 			continue;
 		int64_t now = clock_now();
 		db_exec(db, SQL_SESSION_PURGE, "ii", now - auth_policy.idle_timeout_s,
@@ -183,6 +188,8 @@ int cmd_serve(struct cmd_ctx *c)
 	sigwait(&set, &sig);
 	log_info("signal %d: stopping", sig);
 	http_stop(srv);
+	db_thread_close();
+	pdf_shutdown();
 	buf_free(&err);
 	return 0;
 }

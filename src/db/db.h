@@ -93,6 +93,11 @@ int db_in_tx(struct db *db);
 /* Integrity check of the whole file: 0 when "ok". */
 int db_integrity_check(struct db *db, struct buf *err);
 
+/* Moves the write-ahead log into the database file (a "checkpoint").
+ * The server's connections never do it while answering a request: the
+ * housekeeping thread calls this every few seconds instead. */
+int db_checkpoint(struct db *db);
+
 /* One connection per server thread, opened on first use with this URL. */
 void db_thread_set_url(const char *url);
 struct db *db_thread(void);

@@ -204,7 +204,8 @@ const char SQL_ENTRIES_ANONYMISE[] =
 	"WHERE person_id = $1";
 const char SQL_HOUSEHOLD_ANONYMISE[] =
 	"UPDATE household_members SET first_names = '', last_name = 'ANONYME' WHERE person_id = $1";
-const char SQL_TASKS_ANONYMISE[] = "UPDATE tasks SET text = '' WHERE person_id = $1";
+const char SQL_TASKS_ANONYMISE[] =
+	"UPDATE tasks SET text = '', done_at = COALESCE(done_at, $2) WHERE person_id = $1";
 /* One server runs the daily job: it claims the day by moving last_run forward. */
 const char SQL_JOB_CLAIM[] =
 	"INSERT INTO jobs(name, last_run) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET last_run = $2 "

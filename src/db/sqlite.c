@@ -585,6 +585,12 @@ void db_thread_set_url(const char *url)
 	pthread_once(&thread_key_once, thread_key_make);
 }
 
+int db_checkpoint(struct db *db)
+{
+	int rc = sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : fail(db, rc);
+}
+
 struct db *db_thread(void)
 {
 	pthread_once(&thread_key_once, thread_key_make);
@@ -592,10 +598,14 @@ struct db *db_thread(void)
 	if (!db && thread_url) {
 		struct buf err = BUF_INIT;
 		db = db_open(thread_url, 0, &err);
-		if (!db)
+		if (!db) {
 			log_error("%s", buf_cstr(&err));
-		else
+		} else {
+			/* Checkpoints run in the background (db_checkpoint), not at the
+			 * commit of whichever request fills the log. */
+			sqlite3_wal_autocheckpoint(db->h, 0);
 			pthread_setspecific(thread_key, db);
+		}
 		buf_free(&err);
 	}
 	return db;

@@ -304,7 +304,9 @@ int task_add(struct db *db, const struct actor *by, int64_t person_id, int64_t e
 	return own ? db_commit(db) : 0;
 }
 
-/* The task must belong to the actor's structure; returns its person. */
+/* The task must belong to the actor's structure and, when it is about a
+ * person, to a file the actor may open (a restricted file's tasks are its
+ * referents'). Returns 1 and its person, 0 or <0. */
 static int task_owned(struct db *db, const struct actor *by, int64_t task_id, int64_t *person_id)
 {
 	struct db_stmt *st = db_query(db, SQL_TASK_GET, "ii", task_id, by->structure_id);
@@ -312,6 +314,10 @@ static int task_owned(struct db *db, const struct actor *by, int64_t task_id, in
 	if (rc == 1)
 		*person_id = db_col_int(st, 1);
 	db_done(st);
+	if (rc == 1 && *person_id) {
+		struct person p;
+		rc = person_get(db, by, *person_id, &p, NULL);
+	}
 	return rc;
 }
 

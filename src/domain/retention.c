@@ -17,7 +17,7 @@ static const struct actor SYSTEM = {.ip = "retention"};
 static int anonymise(struct db *db, int64_t id, int64_t now)
 {
 	if (db_exec(db, SQL_PERSON_ANONYMISE, "ii", id, now) < 0 || db_exec(db, SQL_ENTRIES_ANONYMISE, "i", id) < 0 ||
-	    db_exec(db, SQL_HOUSEHOLD_ANONYMISE, "i", id) < 0 || db_exec(db, SQL_TASKS_ANONYMISE, "i", id) < 0 ||
+	    db_exec(db, SQL_HOUSEHOLD_ANONYMISE, "i", id) < 0 || db_exec(db, SQL_TASKS_ANONYMISE, "ii", id, now) < 0 ||
 	    db_exec(db, SQL_PERSON_NAMES_DELETE, "i", id) < 0)
 		return -1;
 	return 0;

@@ -1,6 +1,7 @@
 #include "view/pdf.h"
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <string.h>
 
@@ -52,6 +53,13 @@ static void block(struct pen *p, const char *text, const char *font, double spac
 	pango_layout_iter_free(it);
 	pango_font_description_free(fd);
 	g_object_unref(layout);
+}
+
+void pdf_shutdown(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }
 
 int pdf_render(const struct pdf_doc *doc, struct buf *out)

@@ -25,5 +25,8 @@ struct pdf_doc {
 
 /* Renders an A4 PDF into out. Returns the number of pages, or -1. */
 int pdf_render(const struct pdf_doc *doc, struct buf *out);
+/* Releases the font caches the libraries keep for the life of the process
+ * (at shutdown, so that leak checkers see only Lien's own memory). */
+void pdf_shutdown(void);
 
 #endif

@@ -530,8 +530,8 @@ void page_referent_add(struct web *w)
 	if (load_person(w, &p, NULL) < 0)
 		return;
 	if (str_to_i64(str_from(web_form(w, "user_id")), 1, INT64_MAX, &uid) < 0 || user_get(w->db, uid, &u) != 1 ||
-	    u.structure_id != w->actor.structure_id) {
-		web_error(w, 400, "Choisissez un collègue de la structure.");
+	    u.structure_id != w->actor.structure_id || u.disabled || !(u.role & (ROLE_TRAVAILLEUR_SOCIAL | ROLE_RESPONSABLE))) {
+		web_error(w, 400, "Un référent est un travailleur social ou un responsable actif de la structure.");
 		return;
 	}
 	if (person_add_referent(w->db, &w->actor, p.id, uid) < 0) {

@@ -1553,6 +1553,15 @@ test('the server still answers /sante after all the bad input', async () => {
 	}
 });
 
+/* ---- the person's file and the journal (tests/http/persons.js) ---- */
+
+require('./persons')({
+	test, assert, eq, has, hasNot, status, redirect, fail, textOf, short, run, lien, lienOk, sql,
+	request, raw, Client, Server, csrfOf, hiddenFields, login, loginOk, enrolTotp, loginTotp, logout,
+	resetThrottle, unescapeHtml, sleep, PW, ROOT, BIN, DB, dir, ids, STRUCT_A, STRUCT_B,
+	get main() { return main; },
+});
+
 /* ---- audit chain (last: it reads the whole run's log) ------------- */
 
 function auditCopy(name) {

@@ -11,8 +11,15 @@
 //   'sans-js' — mouse with JavaScript disabled in the browser.
 //
 // Journey code uses: open(path), fill(label, value), check(label),
-// select(label, option), follow(linkName), press(buttonName), reached(name),
-// and reads the page through `u.page` for its assertions.
+// select(label, option), follow(linkName), press(buttonName),
+// expand(summaryText) (opens a <details>), reached(name), and reads the page
+// through `u.page` for its assertions.
+//
+// A page reached at an anchor (/personnes/7#journal, after a form) starts
+// the keyboard at that anchor, as Chromium does: the first Tab then goes to
+// what follows the anchor, not to the skip link. Pages that are documents
+// to print, with no repeated blocks before their content, have no skip link:
+// list their paths with noSkipLinkOn(/regex/).
 
 const assert = require('node:assert/strict');
 const { tabTo, walkTabOrder, assertFocusVisible, focusInfo } = require('./keyboard');
@@ -41,6 +48,23 @@ class Actor {
 		this.seenLoads = -1;
 		this.trace = [];
 		this.t0 = Date.now();
+		this.withoutSkipLink = [];
+	}
+
+	// Paths (regular expressions) of pages that need no skip link (WCAG
+	// 2.4.1 asks for a way past blocks repeated on several pages; a paper
+	// document has none).
+	noSkipLinkOn(re) {
+		this.withoutSkipLink.push(re);
+	}
+
+	// What the keyboard starts from on the page: whether a skip link is
+	// expected, and whether the page was reached at an anchor.
+	async keyboardStart() {
+		const path = new URL(this.page.url()).pathname;
+		const skipLink = !this.withoutSkipLink.some((re) => re.test(path));
+		const anchor = await this.page.evaluate(() => !!(location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)))));
+		return { skipLink, anchor };
 	}
 
 	async start() {
@@ -92,8 +116,10 @@ class Actor {
 		return typeof label === 'string' ? this.page.getByLabel(label, { exact: true }) : label;
 	}
 
+	// Runs `action` and waits for the page it leads to; returns its response.
 	async navigating(action) {
-		await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), action()]);
+		const [response] = await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), action()]);
+		return response;
 	}
 
 	// Keyboard: brings the focus to `loc` from wherever it is. On a page just
@@ -104,11 +130,12 @@ class Actor {
 		const page = this.page;
 		if (this.seenLoads !== this.loads) {
 			this.seenLoads = this.loads;
+			const { skipLink, anchor } = await this.keyboardStart();
 			await page.keyboard.press('Tab');
 			const f = await assertFocusVisible(page, '1re tabulation : ');
-			if (!f.isSkip)
+			if (skipLink && !anchor && !f.isSkip)
 				throw new Error(`le premier arrêt de tabulation de ${page.url()} n'est pas le lien d'évitement mais ${f.desc}`);
-			this.log('Tab → lien d\'évitement');
+			this.log(f.isSkip ? 'Tab → lien d\'évitement' : `Tab → ${f.desc}${anchor ? ' (page ouverte à une ancre)' : ''}`);
 		}
 		const f = await focusInfo(page);
 		if (f.isSkip && (await loc.evaluate((el) => !!el.closest('main')))) {
@@ -162,6 +189,20 @@ class Actor {
 		throw new Error(`impossible de choisir « ${option} » au clavier dans « ${label} »`);
 	}
 
+	// Opens a <details> by its <summary> (Enter on it, with the keyboard).
+	async expand(summaryText) {
+		const summary = this.page.locator('summary').filter({ hasText: summaryText }).first();
+		this.log(`ouvre « ${summaryText} »`);
+		if (this.keyboard) {
+			await this.focus(summary);
+			await this.page.keyboard.press('Enter');
+		} else {
+			await summary.click();
+		}
+		const open = await summary.evaluate((s) => s.parentElement.open);
+		assert.ok(open, `« ${summaryText} » ne s'ouvre pas`);
+	}
+
 	link(name, scope) {
 		return (scope || this.page).getByRole('link', exact(name));
 	}
@@ -170,7 +211,8 @@ class Actor {
 		return (scope || this.page).getByRole('button', exact(name));
 	}
 
-	// Follows a link. `sameDocument` for a link to an anchor of the page.
+	// Follows a link (returns the response). `sameDocument` for a link to an
+	// anchor of the page.
 	async follow(name, { scope, sameDocument = false } = {}) {
 		const loc = typeof name === 'string' || name instanceof RegExp ? this.link(name, scope).first() : name;
 		this.log(`suit le lien ${name}`);
@@ -185,7 +227,8 @@ class Actor {
 		return this.navigating(() => loc.click());
 	}
 
-	// Presses a button that submits a form (a navigation follows).
+	// Presses a button that submits a form (a navigation follows; returns
+	// its response, whose status tells a refused form from a saved one).
 	async press(name, { scope } = {}) {
 		const loc = typeof name === 'string' || name instanceof RegExp ? this.button(name, scope).first() : name;
 		this.log(`appuie sur ${name}`);
@@ -197,7 +240,7 @@ class Actor {
 	}
 
 	// A page of the journey has been reached: check it according to the mode.
-	async reached(name) {
+	async reached(name, { tabOrder = true } = {}) {
 		const crash = this.lien.health();
 		if (crash)
 			throw new Error(crash);
@@ -209,10 +252,11 @@ class Actor {
 			await this.ctx.check(`axe (WCAG 2.1 A/AA) : ${label}`, () => assertAxe(this.page, `${this.journey}-${name}`));
 			this.log(`axe ${name}`);
 			await this.ctx.check(`poids < 50 Ko : ${label}`, () => assertPageWeight(this.page, { record: this.ctx.weights, name: label }));
-		} else if (this.mode === 'clavier' && this.seenLoads !== this.loads) {
+		} else if (this.mode === 'clavier' && tabOrder && this.seenLoads !== this.loads) {
 			this.seenLoads = this.loads;
+			const { skipLink, anchor } = await this.keyboardStart();
 			await this.ctx.check(`clavier, ordre de tabulation : ${label}`, async () => {
-				const stops = await walkTabOrder(this.page);
+				const stops = await walkTabOrder(this.page, { skipLink, fromAnywhere: anchor });
 				this.log(`${name} : ${stops.length} arrêts de tabulation`);
 			});
 		}

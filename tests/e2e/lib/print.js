@@ -34,14 +34,16 @@ async function printA4(page, name) {
 	return { pdf, pages: pdfPageCount(pdf) };
 }
 
-// A document handed to a person: no navigation, one A4 page.
+// A document handed to a person: no navigation, one A4 page. Returns
+// { pdf, pages } (lib/pdf.js pdfText reads its text).
 async function assertOneA4Page(page, name) {
 	const shown = await printedScreenFurniture(page);
 	if (shown.length)
 		throw new Error(`imprimés alors qu'ils ne servent qu'à l'écran : ${shown.join(', ')}`);
-	const { pages } = await printA4(page, name);
-	if (pages !== 1)
-		throw new Error(`${pages} pages A4 au lieu d'une (${name}.pdf)`);
+	const printed = await printA4(page, name);
+	if (printed.pages !== 1)
+		throw new Error(`${printed.pages} pages A4 au lieu d'une (${name}.pdf)`);
+	return printed;
 }
 
 module.exports = { SCREEN_ONLY, printedScreenFurniture, printA4, assertOneA4Page };

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Persons benchmark (issue 3): on a database of 100,000 people and 2,000,000
+# journal entries, the server-side time of a name search, of a file page
+# (with its 50 latest entries) and of logging an entry (with its audit row,
+# synchronous=FULL). The database is generated once with `lien demo` and
+# kept in var/bench-persons.db (several minutes the first time).
+#
+#   sh bench/persons.sh        (after make lien)
+# Environment: BENCH_PERSONS (100000), BENCH_EVENTS (2000000), BENCH_SECONDS (10)
+set -eu
+cd "$(dirname "$0")/.."
+LIEN=${LIEN_BIN:-build/lien}
+PERSONS=${BENCH_PERSONS:-100000}
+EVENTS=${BENCH_EVENTS:-2000000}
+SECS=${BENCH_SECONDS:-10}
+DB=var/bench-persons-$PERSONS-$EVENTS.db
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY || true
+
+if [ ! -f "$DB" ]; then
+	echo "Génération de $PERSONS personnes et $EVENTS échanges dans $DB (une seule fois)…"
+	mkdir -p var
+	rm -f "$DB" "${DB%.db}.key"
+	"$LIEN" init --db "$DB" >/dev/null
+	"$LIEN" demo --db "$DB" --persons "$PERSONS" --events "$EVENTS" >/dev/null
+fi
+# Measure on a copy: the entry benchmark writes.
+T=$(mktemp -d "${TMPDIR:-/tmp}/lien-bench-persons.XXXXXX")
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+cp "$DB" "$T/b.db"
+cp "${DB%.db}.key" "$T/b.key"
+"$LIEN" migrate --db "$T/b.db" >/dev/null
+"$LIEN" serve --db "$T/b.db" --listen 127.0.0.1:0 --login-delay 0 > "$T/serve.out" 2>"$T/serve.err" &
+PID=$!
+for i in $(seq 50); do grep -q écoute "$T/serve.out" 2>/dev/null && break; sleep 0.2; done
+PORT=$(sed -n 's|.*127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve.out")
+B=http://127.0.0.1:$PORT
+J=$T/jar
+PRE=$(curl -s -c "$J" "$B/connexion" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+curl -s -b "$J" -c "$J" -o /dev/null --data "csrf=$PRE&identifiant=travailleur.demo&mot_de_passe=Lavande-Verte-2026" "$B/connexion"
+COOKIE="lien_session=$(awk '$6 == "lien_session" {print $7}' "$J")"
+CSRF=$(curl -s -H "Cookie: $COOKIE" "$B/compte" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+MAXID=$(sqlite3 "$T/b.db" "SELECT max(id) FROM persons")
+echo "Lien, $PERSONS personnes, $EVENTS échanges ($(nproc) cœurs, $(date -u +%Y-%m-%d)) ; une connexion, ${SECS} s par mesure"
+for mode in search file entry; do
+	printf '%-7s ' "$mode"
+	LIEN_COOKIE=$COOKIE LIEN_MODE=$mode LIEN_CSRF=$CSRF LIEN_MAXID=$MAXID \
+		wrk -t1 -c1 -d"${SECS}s" -s bench/persons.lua "$B" | grep -E '^(server-side|client latency|Requests/sec)' | tr '\n' ' '
+	echo
+done
