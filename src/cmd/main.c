@@ -40,6 +40,8 @@ static const struct command {
 	{"audit", cmd_audit, CMD_DB | CMD_KEY, "audit verify [--db PATH]"},
 	{"import", cmd_import, CMD_DB | CMD_KEY,
 	 "import persons FICHIER.csv --structure S [--map \"En-tête=champ,…\"] [--info-date JJ/MM/AAAA] [--dry-run] [--skip-bad]"},
+	{"report", cmd_report, CMD_DB | CMD_KEY,
+	 "report activity --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA [--format text|csv] [--mask N]"},
 	{"retention", cmd_retention, CMD_DB | CMD_KEY, "retention [--dry-run] [--archive-after-days N] [--anonymise-after-days N]"},
 	{"version", cmd_version, 0, "version"},
 	{"help", cmd_help, 0, "help"},

@@ -231,3 +231,12 @@ const char SQL_AUDIT_HEAD_GET[] = "SELECT last_id, last_hash, mac FROM audit_hea
 const char SQL_AUDIT_HEAD_SET[] =
 	"INSERT INTO audit_head(id, last_id, last_hash, mac) VALUES (1, $1, $2, $3) "
 	"ON CONFLICT (id) DO UPDATE SET last_id = $1, last_hash = $2, mac = $3";
+
+/* ---- reports: one pass over the period's entries, aggregated in C ------ */
+
+const char SQL_REPORT_ENTRIES[] =
+	"SELECT person_id, kind, medium, themes, duration_min FROM journal_entries "
+	"WHERE structure_id = $1 AND at >= $2 AND at < $3";
+/* The people seen are then read in one sequential pass, not one lookup per entry. */
+const char SQL_REPORT_PERSONS[] =
+	"SELECT id, birth_date, civilite, commune_name, created_at FROM persons WHERE structure_id = $1";

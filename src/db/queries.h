@@ -108,3 +108,7 @@ extern const char SQL_MERGE_MARK[];
 extern const char SQL_PERSON_ID_BY_NUMBER[];
 extern const char SQL_AUDIT_HEAD_GET[];
 extern const char SQL_AUDIT_HEAD_SET[];
+
+/* reports */
+extern const char SQL_REPORT_ENTRIES[];
+extern const char SQL_REPORT_PERSONS[];

@@ -12,6 +12,7 @@ static const struct {
 } NAV[] = {
 	{"/", "Accueil", ROLES_ALL},
 	{"/personnes", "Personnes", ROLES_STRUCTURE},
+	{"/rapports/activite", "Rapports", ROLE_RESPONSABLE},
 	{"/utilisateurs", "Utilisateurs", ROLE_RESPONSABLE},
 	{"/journal", "Journal d'audit", ROLE_RESPONSABLE},
 	{"/compte", "Mon compte", ROLES_ALL},

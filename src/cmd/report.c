@@ -1,0 +1,57 @@
+/* lien report activity: the activity report from the command line. */
+#include "cmd/cmd.h"
+#include "domain/audit.h"
+#include "domain/report.h"
+#include "domain/user.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char USAGE[] =
+	"report activity --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA [--format text|csv] [--mask N]";
+
+int cmd_report(struct cmd_ctx *c)
+{
+	const char *structure = opt_value(c, "--structure");
+	const char *from = opt_value(c, "--from"), *to = opt_value(c, "--to");
+	const char *format = opt_value(c, "--format");
+	const char *mask = opt_value(c, "--mask");
+	if (opt_done(c, USAGE) < 0 || c->argc != 1 || strcmp(c->argv[0], "activity") != 0 || !structure || !from || !to)
+		return cmd_usage(USAGE);
+	if (format && strcmp(format, "text") != 0 && strcmp(format, "csv") != 0)
+		return cmd_fail("format inconnu : %s (text ou csv ; le HTML et le graphique sont sur la page Rapports)", format);
+	int64_t sid, threshold = 5;
+	if (structure_find(c->db, structure, &sid) != 1)
+		return cmd_fail("structure inconnue : %s", structure);
+	if (mask && str_to_i64(str_from(mask), 1, 100, &threshold) < 0)
+		return cmd_fail("--mask attend un nombre entre 1 et 100");
+	struct activity_report r;
+	struct buf err = BUF_INIT, out = BUF_INIT;
+	if (report_activity(c->db, sid, from, to, &r, &err) < 0) {
+		int rc = cmd_fail("%s", buf_cstr(&err));
+		buf_free(&err);
+		return rc;
+	}
+	struct actor cli = {.structure_id = sid, .ip = "cli"};
+	audit_log(c->db, &cli, "report.export", "report", 0, r.from);
+	if (format && strcmp(format, "csv") == 0) {
+		report_activity_csv(&r, (int)threshold, &out);
+	} else {
+		buf_appendf(&out, "Rapport d'activité du %s au %s (période précédente : du %s au %s)\n\n", r.from, r.to,
+			    r.prev_from, r.prev_to);
+		buf_appendf(&out, "  %-40s %10lld %10lld\n", "Personnes reçues", (long long)r.people, (long long)r.people_prev);
+		buf_appendf(&out, "  %-40s %10lld %10lld\n", "dont nouvelles", (long long)r.new_people, (long long)r.new_people_prev);
+		buf_appendf(&out, "  %-40s %10lld %10lld\n", "Échanges", (long long)r.entries, (long long)r.entries_prev);
+		buf_appendf(&out, "  %-40s %10lld %10lld\n", "Minutes", (long long)r.minutes, (long long)r.minutes_prev);
+		for (int k = 0; k < RT_COUNT; k++) {
+			buf_appendf(&out, "\n%s\n", r.tables[k].title);
+			for (int i = 0; i < r.tables[k].nrows; i++)
+				buf_appendf(&out, "  %-40s %10lld %10lld\n", r.tables[k].rows[i].label,
+					    (long long)r.tables[k].rows[i].n, (long long)r.tables[k].rows[i].prev);
+		}
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
+	buf_free(&err);
+	return 0;
+}

@@ -1,0 +1,286 @@
+#include "domain/report.h"
+#include "core/clock.h"
+#include "db/queries.h"
+#include "domain/journal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A set of person ids seen in the period (open addressing). */
+struct idset {
+	int64_t *slots;
+	size_t cap, n;
+};
+
+static int idset_add(struct idset *s, int64_t id)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		int64_t *slots = calloc(cap, sizeof *slots);
+		if (!slots)
+			return -1;
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->slots[i])
+				for (size_t h = (size_t)s->slots[i] * 0x9e3779b97f4a7c15ULL % cap;; h = (h + 1) % cap)
+					if (!slots[h]) {
+						slots[h] = s->slots[i];
+						break;
+					}
+		free(s->slots);
+		s->slots = slots;
+		s->cap = cap;
+	}
+	for (size_t h = (size_t)id * 0x9e3779b97f4a7c15ULL % s->cap;; h = (h + 1) % s->cap) {
+		if (s->slots[h] == id)
+			return 0;
+		if (!s->slots[h]) {
+			s->slots[h] = id;
+			s->n++;
+			return 1;
+		}
+	}
+}
+
+static int idset_has(const struct idset *s, int64_t id)
+{
+	if (!s->cap)
+		return 0;
+	for (size_t h = (size_t)id * 0x9e3779b97f4a7c15ULL % s->cap;; h = (h + 1) % s->cap) {
+		if (s->slots[h] == id)
+			return 1;
+		if (!s->slots[h])
+			return 0;
+	}
+}
+
+/* Adds one to the row with this key (creating it; the last row collects
+ * the rest when the table is full). */
+static void bump(struct report_table *t, const char *key, const char *label, int prev)
+{
+	int i;
+	for (i = 0; i < t->nrows; i++)
+		if (strcmp(t->rows[i].key, key) == 0)
+			break;
+	if (i == t->nrows) {
+		if (t->nrows == REPORT_MAX_ROWS) {
+			i = REPORT_MAX_ROWS - 1;
+			cstr_copy(t->rows[i].key, sizeof t->rows[i].key, "autres");
+			cstr_copy(t->rows[i].label, sizeof t->rows[i].label, "Autres");
+		} else {
+			t->nrows++;
+			cstr_copy(t->rows[i].key, sizeof t->rows[i].key, key);
+			cstr_copy(t->rows[i].label, sizeof t->rows[i].label, label);
+		}
+	}
+	if (prev)
+		t->rows[i].prev++;
+	else
+		t->rows[i].n++;
+}
+
+static const char *age_band(const char *birth, int64_t at_day)
+{
+	int y, m, d;
+	if (date_parse(birth, &y, &m, &d) < 0)
+		return "Non renseigné";
+	int ay, am, ad;
+	civil_from_days(at_day, &ay, &am, &ad);
+	int age = ay - y - (am < m || (am == m && ad < d));
+	if (age < 18)
+		return "Moins de 18 ans";
+	if (age < 26)
+		return "18 à 25 ans";
+	if (age < 40)
+		return "26 à 39 ans";
+	if (age < 60)
+		return "40 à 59 ans";
+	if (age < 75)
+		return "60 à 74 ans";
+	return "75 ans et plus";
+}
+
+/* One period; prev says which column of the rows it fills. */
+static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_to, int prev, struct activity_report *r)
+{
+	struct idset seen = {0};
+	struct db_stmt *st = db_query(db, SQL_REPORT_ENTRIES, "iii", structure_id, t_from, t_to);
+	if (!st)
+		return -1;
+	int64_t people = 0, new_people = 0, entries = 0, minutes = 0;
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		entries++;
+		minutes += db_col_int(st, 4);
+		bump(&r->tables[RT_KIND], db_col_text(st, 1), choice_label(journal_kinds, db_col_text(st, 1)), prev);
+		bump(&r->tables[RT_MEDIUM], db_col_text(st, 2), choice_label(journal_media, db_col_text(st, 2)), prev);
+		char themes[800];
+		cstr_copy(themes, sizeof themes, db_col_text(st, 3));
+		for (char *t = themes; *t;) {
+			char *comma = strchr(t, ',');
+			if (comma)
+				*comma = '\0';
+			bump(&r->tables[RT_THEME], t, choice_label(journal_themes, t), prev);
+			if (!comma)
+				break;
+			t = comma + 1;
+		}
+		if (idset_add(&seen, db_col_int(st, 0)) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	db_done(st);
+	/* Person figures, once per person seen in the period. */
+	st = rc < 0 ? NULL : db_query(db, SQL_REPORT_PERSONS, "i", structure_id);
+	if (st) {
+		while ((rc = db_step(st)) == 1) {
+			if (!idset_has(&seen, db_col_int(st, 0)))
+				continue;
+			people++;
+			int64_t created = db_col_int(st, 4);
+			if (created >= t_from && created < t_to)
+				new_people++;
+			const char *band = age_band(db_col_text(st, 1), t_to / 86400);
+			bump(&r->tables[RT_AGE], band, band, prev);
+			const char *civ = db_col_text(st, 2);
+			const char *sex = !strcmp(civ, "Mme") ? "Femmes" : !strcmp(civ, "M.") ? "Hommes" : "Non précisé";
+			bump(&r->tables[RT_SEX], sex, sex, prev);
+			const char *commune = db_col_text(st, 3)[0] ? db_col_text(st, 3) : "Non renseignée";
+			bump(&r->tables[RT_COMMUNE], commune, commune, prev);
+		}
+		db_done(st);
+	}
+	free(seen.slots);
+	if (rc < 0)
+		return -1;
+	if (prev) {
+		r->people_prev = people;
+		r->new_people_prev = new_people;
+		r->entries_prev = entries;
+		r->minutes_prev = minutes;
+	} else {
+		r->people = people;
+		r->new_people = new_people;
+		r->entries = entries;
+		r->minutes = minutes;
+	}
+	return 0;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct report_row *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	if (x->prev != y->prev)
+		return x->prev < y->prev ? 1 : -1;
+	return strcmp(x->label, y->label);
+}
+
+/* Local midnight (Paris) of a civil date, as Unix time. */
+static int64_t local_midnight(int64_t day)
+{
+	int64_t t = day * 86400;
+	return t - clock_paris_offset(t);
+}
+
+int report_activity(struct db *db, int64_t structure_id, const char *from, const char *to,
+		    struct activity_report *r, struct buf *err)
+{
+	memset(r, 0, sizeof *r);
+	int y1, m1, d1, y2, m2, d2;
+	if (!from || date_parse(from, &y1, &m1, &d1) < 0 || !to || date_parse(to, &y2, &m2, &d2) < 0) {
+		buf_puts(err, "Période invalide : indiquez deux dates au format JJ/MM/AAAA.");
+		return -1;
+	}
+	int64_t day_from = days_from_civil(y1, m1, d1), day_to = days_from_civil(y2, m2, d2);
+	if (day_to < day_from) {
+		buf_puts(err, "La fin de la période précède son début.");
+		return -1;
+	}
+	if (day_to - day_from > 3 * 366) {
+		buf_puts(err, "La période est limitée à trois ans.");
+		return -1;
+	}
+	int64_t len = day_to - day_from + 1;
+	snprintf(r->from, sizeof r->from, "%04d-%02d-%02d", y1, m1, d1);
+	snprintf(r->to, sizeof r->to, "%04d-%02d-%02d", y2, m2, d2);
+	int y, m, d;
+	civil_from_days(day_from - len, &y, &m, &d);
+	snprintf(r->prev_from, sizeof r->prev_from, "%04d-%02d-%02d", y, m, d);
+	civil_from_days(day_from - 1, &y, &m, &d);
+	snprintf(r->prev_to, sizeof r->prev_to, "%04d-%02d-%02d", y, m, d);
+	static const char *const titles[RT_COUNT][2] = {
+		{"Échanges par nature", "échanges"}, {"Échanges par moyen", "échanges"},
+		{"Échanges par thème", "mentions"},  {"Personnes par âge", "personnes"},
+		{"Personnes par sexe", "personnes"}, {"Personnes par commune", "personnes"},
+	};
+	for (int t = 0; t < RT_COUNT; t++) {
+		r->tables[t].title = titles[t][0];
+		r->tables[t].unit = titles[t][1];
+	}
+	if (scan(db, structure_id, local_midnight(day_from), local_midnight(day_to + 1), 0, r) < 0 ||
+	    scan(db, structure_id, local_midnight(day_from - len), local_midnight(day_from), 1, r) < 0) {
+		buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));
+		return -1;
+	}
+	for (int t = 0; t < RT_COUNT; t++)
+		qsort(r->tables[t].rows, (size_t)r->tables[t].nrows, sizeof r->tables[t].rows[0], cmp_rows);
+	return 0;
+}
+
+void report_masked(int64_t n, int threshold, char *out, size_t size)
+{
+	if (n > 0 && n < threshold)
+		snprintf(out, size, "< %d", threshold);
+	else
+		snprintf(out, size, "%lld", (long long)n);
+}
+
+/* A cell that a spreadsheet would read as a formula gets a leading quote. */
+static int csv_cell(struct buf *out, const char *s)
+{
+	int rc = buf_putc(out, '"');
+	if (strchr("=+-@\t\r", s[0]) && s[0])
+		rc |= buf_putc(out, '\'');
+	for (; *s && rc == 0; s++)
+		rc = *s == '"' ? buf_puts(out, "\"\"") : buf_putc(out, *s);
+	return rc | buf_putc(out, '"');
+}
+
+int report_activity_csv(const struct activity_report *r, int t, struct buf *out)
+{
+	char a[32], b[32];
+	int rc = buf_puts(out, "\xef\xbb\xbf");
+	rc |= buf_appendf(out, "\"Rapport d'activité\";\"du %s au %s\";\"période précédente : du %s au %s\"\r\n",
+			  r->from, r->to, r->prev_from, r->prev_to);
+	rc |= buf_puts(out, "\"Tableau\";\"Ligne\";\"Période\";\"Période précédente\"\r\n");
+	const struct {
+		const char *label;
+		int64_t n, prev;
+	} totals[] = {
+		{"Personnes reçues", r->people, r->people_prev},
+		{"dont nouvelles personnes", r->new_people, r->new_people_prev},
+		{"Échanges", r->entries, r->entries_prev},
+		{"Temps passé (minutes)", r->minutes, r->minutes_prev},
+	};
+	for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
+		report_masked(totals[i].n, t, a, sizeof a);
+		report_masked(totals[i].prev, t, b, sizeof b);
+		rc |= buf_puts(out, "\"Totaux\";");
+		rc |= csv_cell(out, totals[i].label);
+		rc |= buf_appendf(out, ";\"%s\";\"%s\"\r\n", a, b);
+	}
+	for (int k = 0; k < RT_COUNT; k++)
+		for (int i = 0; i < r->tables[k].nrows; i++) {
+			const struct report_row *row = &r->tables[k].rows[i];
+			report_masked(row->n, t, a, sizeof a);
+			report_masked(row->prev, t, b, sizeof b);
+			rc |= csv_cell(out, r->tables[k].title);
+			rc |= buf_putc(out, ';');
+			rc |= csv_cell(out, row->label);
+			rc |= buf_appendf(out, ";\"%s\";\"%s\"\r\n", a, b);
+		}
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * The activity report, computed from the journal: nobody types a figure.
+ * For a period and a structure: people seen (new and returning, by age
+ * band, sex and commune), interactions by kind, medium and theme, time
+ * spent; each figure beside the same figure for the previous period of the
+ * same length.
+ *
+ * Aggregation is done in C over one indexed range scan of the period's
+ * entries: SQLite has no hash aggregation, and one pass is cheaper than a
+ * GROUP BY per table (see reference/baselines.md).
+ */
+#ifndef LIEN_DOMAIN_REPORT_H
+#define LIEN_DOMAIN_REPORT_H
+
+#include "core/buf.h"
+#include "db/db.h"
+#include "domain/domain.h"
+
+enum { REPORT_MAX_ROWS = 40 };
+
+struct report_row {
+	char key[80];
+	char label[120];
+	int64_t n, prev;
+};
+
+struct report_table {
+	const char *title;
+	const char *unit;         /* "personnes", "échanges" */
+	struct report_row rows[REPORT_MAX_ROWS];
+	int nrows;
+};
+
+enum report_table_id { RT_KIND, RT_MEDIUM, RT_THEME, RT_AGE, RT_SEX, RT_COMMUNE, RT_COUNT };
+
+struct activity_report {
+	char from[11], to[11];          /* inclusive civil dates */
+	char prev_from[11], prev_to[11];
+	int64_t people, people_prev;
+	int64_t new_people, new_people_prev;
+	int64_t entries, entries_prev;
+	int64_t minutes, minutes_prev;
+	struct report_table tables[RT_COUNT];
+};
+
+/* Computes the report of a structure between two dates (inclusive, local
+ * French dates "YYYY-MM-DD" or "JJ/MM/AAAA"). 0, or -1 with a message. */
+int report_activity(struct db *db, int64_t structure_id, const char *from, const char *to,
+		    struct activity_report *r, struct buf *err);
+
+/* Figures that leave the structure hide small counts: 1..threshold-1
+ * become "< threshold". Writes the text for n into out. */
+void report_masked(int64_t n, int threshold, char *out, size_t size);
+
+/* CSV for spreadsheets (UTF-8 with BOM, ';'), small counts masked, cells
+ * protected against formula injection. */
+int report_activity_csv(const struct activity_report *r, int mask_threshold, struct buf *out);
+
+#endif

@@ -1,0 +1,140 @@
+/* The activity report page: figures from the journal, tables and charts
+ * (inline SVG, no script, readable in black and white), CSV download. */
+#include "web/web.h"
+#include "core/clock.h"
+#include "domain/audit.h"
+#include "domain/report.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { MASK_THRESHOLD = 5 };
+
+/* Horizontal bars, one per row: the period in black, the previous period
+ * hatched grey beneath, each labelled with its figure. The table that
+ * follows carries the same figures for screen readers (the SVG is
+ * aria-hidden). */
+static void bar_chart(struct buf *svg, const struct report_table *t)
+{
+	int64_t max = 1;
+	for (int i = 0; i < t->nrows; i++) {
+		if (t->rows[i].n > max)
+			max = t->rows[i].n;
+		if (t->rows[i].prev > max)
+			max = t->rows[i].prev;
+	}
+	const int row_h = 34, label_w = 230, bar_w = 360;
+	int h = t->nrows * row_h + 10;
+	buf_appendf(svg, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" width=\"100%%\" aria-hidden=\"true\" "
+			 "focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\">",
+		    label_w + bar_w + 70, h);
+	for (int i = 0; i < t->nrows; i++) {
+		const struct report_row *r = &t->rows[i];
+		int y = 5 + i * row_h;
+		int w1 = (int)(r->n * bar_w / max), w2 = (int)(r->prev * bar_w / max);
+		buf_appendf(svg, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"13\">", label_w - 8, y + 16);
+		buf_append_html(svg, r->label, strlen(r->label));
+		buf_appendf(svg, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"14\" fill=\"#1b1b1b\"/>"
+				 "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"8\" fill=\"#ffffff\" stroke=\"#555\" "
+				 "stroke-dasharray=\"3 2\"/>"
+				 "<text x=\"%d\" y=\"%d\" font-size=\"12\">%lld</text>",
+			    label_w, y + 4, w1 > 0 ? w1 : 1, label_w, y + 20, w2 > 0 ? w2 : 1, label_w + w1 + 6, y + 15,
+			    (long long)r->n);
+	}
+	buf_puts(svg, "</svg>");
+}
+
+static const char *evolution(int64_t n, int64_t prev, char *out, size_t size)
+{
+	if (prev == 0)
+		snprintf(out, size, n ? "nouveau" : "—");
+	else
+		snprintf(out, size, "%+.0f %%", 100.0 * (double)(n - prev) / (double)prev);
+	return out;
+}
+
+static void default_period(char from[32], char to[32])
+{
+	/* The previous calendar month: what funders and boards usually ask for. */
+	int y, m, d;
+	int64_t today = (clock_now() + clock_paris_offset(clock_now())) / 86400;
+	civil_from_days(today, &y, &m, &d);
+	int py = m == 1 ? y - 1 : y, pm = m == 1 ? 12 : m - 1;
+	snprintf(from, 32, "%04d-%02d-01", py, pm);
+	civil_from_days(days_from_civil(y, m, 1) - 1, &y, &m, &d);
+	snprintf(to, 32, "%04d-%02d-%02d", y, m, d);
+}
+
+void page_report(struct web *w)
+{
+	char dfrom[32], dto[32];
+	default_period(dfrom, dto);
+	const char *from = req_query(w->req, "du"), *to = req_query(w->req, "au");
+	if (!from || !from[0])
+		from = dfrom;
+	if (!to || !to[0])
+		to = dto;
+	tpl_set(w->tpl, "du", from);
+	tpl_set(w->tpl, "au", to);
+	struct activity_report r;
+	struct buf err = BUF_INIT;
+	if (report_activity(w->db, w->actor.structure_id, from, to, &r, &err) < 0) {
+		web_field_error(w, "du", buf_cstr(&err));
+		buf_free(&err);
+		web_render(w, "report", "Rapport d'activité");
+		return;
+	}
+	buf_free(&err);
+	const char *format = req_query(w->req, "format");
+	audit_log(w->db, &w->actor, format ? "report.export" : "report.view", "report", 0, r.from);
+	if (format && strcmp(format, "csv") == 0) {
+		w->resp->content_type = "text/csv; charset=utf-8";
+		resp_header(w->req, w->resp, "Content-Disposition",
+			    pool_printf(w->req->pool, "attachment; filename=\"rapport-activite-%s-%s.csv\"", r.from, r.to));
+		report_activity_csv(&r, MASK_THRESHOLD, &w->resp->body);
+		return;
+	}
+	char ev[32];
+	tpl_set_bool(w->tpl, "done", 1);
+	tpl_set(w->tpl, "from", r.from);
+	tpl_set(w->tpl, "to", r.to);
+	tpl_set(w->tpl, "prev_from", r.prev_from);
+	tpl_set(w->tpl, "prev_to", r.prev_to);
+	const struct {
+		const char *label;
+		int64_t n, prev;
+	} totals[] = {
+		{"Personnes reçues", r.people, r.people_prev},
+		{"dont nouvelles personnes", r.new_people, r.new_people_prev},
+		{"Échanges notés", r.entries, r.entries_prev},
+		{"Temps passé avec ou pour les personnes (heures)", r.minutes / 60, r.minutes_prev / 60},
+	};
+	for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
+		struct tpl_ctx *c = tpl_list_add(w->tpl, "totals");
+		tpl_set(c, "label", totals[i].label);
+		tpl_set_int(c, "n", totals[i].n);
+		tpl_set_int(c, "prev", totals[i].prev);
+		tpl_set(c, "evolution", evolution(totals[i].n, totals[i].prev, ev, sizeof ev));
+	}
+	if (r.entries)
+		tpl_setf(w->tpl, "average", "%lld", (long long)(r.minutes / r.entries));
+	for (int k = 0; k < RT_COUNT; k++) {
+		const struct report_table *t = &r.tables[k];
+		struct tpl_ctx *c = tpl_list_add(w->tpl, "tables");
+		tpl_set(c, "title", t->title);
+		tpl_set(c, "unit", t->unit);
+		tpl_set_int(c, "k", k);
+		struct buf svg = BUF_INIT;
+		bar_chart(&svg, t);
+		tpl_set_raw(c, "chart", buf_cstr(&svg)); /* built above, every label escaped */
+		buf_free(&svg);
+		for (int i = 0; i < t->nrows; i++) {
+			struct tpl_ctx *row = tpl_list_add(c, "rows");
+			tpl_set(row, "label", t->rows[i].label);
+			tpl_set_int(row, "n", t->rows[i].n);
+			tpl_set_int(row, "prev", t->rows[i].prev);
+			tpl_set(row, "evolution", evolution(t->rows[i].n, t->rows[i].prev, ev, sizeof ev));
+		}
+	}
+	web_render(w, "report", "Rapport d'activité");
+}
