@@ -359,9 +359,17 @@ static void render_file(struct web *w, const struct person *p, int reveal_nir)
 	}
 	const char *kind = req_form(w->req, "kind");
 	choices_list(w, "media", journal_media, m);
-	choices_list(w, "kinds", journal_kinds, kind ? kind : person_can_follow(&w->actor) ? "entretien" : "accueil");
+	if (person_can_follow(&w->actor)) {
+		choices_list(w, "kinds", journal_kinds, kind ? kind : "entretien");
+	} else {
+		/* Reception notes a passage at the desk, nothing else. */
+		struct tpl_ctx *o = tpl_list_add(w->tpl, "kinds");
+		tpl_set(o, "value", "accueil");
+		tpl_set(o, "label", choice_label(journal_kinds, "accueil"));
+		tpl_set_bool(o, "selected", 1);
+	}
 	for (const struct choice *c = journal_themes; c->value; c++) {
-		struct tpl_ctx *o = tpl_list_add(w->tpl, "themes");
+		struct tpl_ctx *o = tpl_list_add(w->tpl, "theme_choices");
 		tpl_set(o, "value", c->value);
 		tpl_set(o, "label", c->label);
 		tpl_set_bool(o, "checked", req_form(w->req, pool_printf(w->req->pool, "theme_%s", c->value)) != NULL);
@@ -581,7 +589,8 @@ void page_entry_create(struct web *w)
 	int64_t id = journal_add(w->db, &w->actor, p.id, &in, on_field_error, w);
 	buf_free(&themes);
 	if (id < 0) {
-		/* Keep what was typed: the form is shown again with it. */
+		/* Keep what was typed: the form is shown again, open, with it. */
+		tpl_set_bool(w->tpl, "entry_error", 1);
 		tpl_set(w->tpl, "f_summary", in.summary);
 		tpl_set(w->tpl, "f_for_person", in.for_person);
 		tpl_set(w->tpl, "f_documents", in.documents);
