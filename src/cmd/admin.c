@@ -54,9 +54,30 @@ static void print_structure(void *arg, int64_t id, const char *name, int64_t use
 
 int cmd_structure(struct cmd_ctx *c)
 {
-	static const char usage[] = "structure add NOM | structure list";
+	static const char usage[] = "structure add NOM | structure list | structure set S [--phone T] [--address A] [--hours H]";
+	const char *phone = opt_value(c, "--phone"), *address = opt_value(c, "--address"), *hours = opt_value(c, "--hours");
 	if (opt_done(c, usage) < 0)
 		return 2;
+	if (c->argc == 2 && strcmp(c->argv[0], "set") == 0) {
+		int64_t id;
+		struct structure_contact sc;
+		struct buf err = BUF_INIT;
+		if (structure_find(c->db, c->argv[1], &id) != 1 || structure_contact_get(c->db, id, &sc) != 1)
+			return cmd_fail("structure inconnue : %s", c->argv[1]);
+		if (phone)
+			cstr_copy(sc.phone, sizeof sc.phone, phone);
+		if (address)
+			cstr_copy(sc.address, sizeof sc.address, address);
+		if (hours)
+			cstr_copy(sc.hours, sizeof sc.hours, hours);
+		if (structure_contact_set(c->db, &CLI, id, &sc, &err) < 0) {
+			int rc = cmd_fail("%s", buf_cstr(&err));
+			buf_free(&err);
+			return rc;
+		}
+		printf("Coordonnées de %s enregistrées.\n", sc.name);
+		return 0;
+	}
 	if (c->argc == 2 && strcmp(c->argv[0], "add") == 0) {
 		struct buf err = BUF_INIT;
 		int64_t id;

@@ -253,6 +253,13 @@ int cmd_demo(struct cmd_ctx *c)
 		buf_free(&err);
 		return rc;
 	}
+	if (found == 0) {
+		struct structure_contact sc = {.phone = "03 20 00 00 00"};
+		cstr_copy(sc.name, sizeof sc.name, DEMO_STRUCTURE);
+		cstr_copy(sc.address, sizeof sc.address, "Hôtel de ville, place Salvador-Allende, 59650 Villeneuve-d'Ascq");
+		cstr_copy(sc.hours, sizeof sc.hours, "Du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h ; sans rendez-vous le mardi matin");
+		structure_contact_set(c->db, &CLI, sid, &sc, &err);
+	}
 	printf("Structure de démonstration : %s\n\n", DEMO_STRUCTURE);
 	printf("  %-20s %-24s %-20s %s\n", "identifiant", "mot de passe", "rôle", "nom");
 	for (size_t i = 0; i < sizeof DEMO_USERS / sizeof DEMO_USERS[0]; i++) {

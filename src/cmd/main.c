@@ -32,7 +32,7 @@ static const struct command {
 	 "serve [--db PATH] [--listen ADDR:PORT] [--tls-cert F --tls-key F] [--behind-proxy] [--threads N]"},
 	{"init", cmd_init, CMD_DB | CMD_CREATE | CMD_NO_MIGRATE_CHECK, "init [--db PATH]"},
 	{"migrate", cmd_migrate, CMD_DB | CMD_NO_MIGRATE_CHECK, "migrate [--db PATH]"},
-	{"structure", cmd_structure, CMD_DB | CMD_KEY, "structure add NAME | structure list"},
+	{"structure", cmd_structure, CMD_DB | CMD_KEY, "structure add NOM | structure list | structure set S [--phone T] [--address A] [--hours H]"},
 	{"user", cmd_user, CMD_DB | CMD_KEY,
 	 "user add --structure S --login L --name N --role R [--password P] | user list [--structure S] | "
 	 "user disable LOGIN | user enable LOGIN | user reset-password LOGIN [--password P]"},

@@ -13,6 +13,8 @@ const char SQL_STRUCTURE_LIST[] =
 	"FROM structures s ORDER BY s.name";
 const char SQL_STRUCTURE_NAME[] = "SELECT name FROM structures WHERE id = $1";
 const char SQL_STRUCTURE_BY_NAME[] = "SELECT id FROM structures WHERE name = $1";
+const char SQL_STRUCTURE_CONTACT[] = "SELECT name, phone, address, hours FROM structures WHERE id = $1";
+const char SQL_STRUCTURE_SET_CONTACT[] = "UPDATE structures SET phone = $2, address = $3, hours = $4 WHERE id = $1";
 
 const char SQL_USER_ADD[] =
 	"INSERT INTO users(structure_id, login, display_name, email, role, password_hash, "

@@ -11,6 +11,8 @@ extern const char SQL_STRUCTURE_ADD[];
 extern const char SQL_STRUCTURE_LIST[];
 extern const char SQL_STRUCTURE_NAME[];
 extern const char SQL_STRUCTURE_BY_NAME[];
+extern const char SQL_STRUCTURE_CONTACT[];
+extern const char SQL_STRUCTURE_SET_CONTACT[];
 
 /* users */
 extern const char SQL_USER_ADD[];

@@ -92,6 +92,41 @@ int structure_find(struct db *db, const char *name_or_id, int64_t *id)
 	return db_get_int(db, SQL_STRUCTURE_BY_NAME, id, "s", name_or_id);
 }
 
+int structure_contact_get(struct db *db, int64_t id, struct structure_contact *c)
+{
+	memset(c, 0, sizeof *c);
+	struct db_stmt *st = db_query(db, SQL_STRUCTURE_CONTACT, "i", id);
+	int rc = st ? db_step(st) : DB_ERR;
+	if (rc == 1) {
+		cstr_copy(c->name, sizeof c->name, db_col_text(st, 0));
+		cstr_copy(c->phone, sizeof c->phone, db_col_text(st, 1));
+		cstr_copy(c->address, sizeof c->address, db_col_text(st, 2));
+		cstr_copy(c->hours, sizeof c->hours, db_col_text(st, 3));
+	}
+	db_done(st);
+	return rc;
+}
+
+int structure_contact_set(struct db *db, const struct actor *by, int64_t id, const struct structure_contact *c,
+			  struct buf *err)
+{
+	if (!text_ok(c->phone, 0, 30) || strspn(c->phone, "0123456789 +.") != strlen(c->phone)) {
+		buf_puts(err, "Le téléphone ne contient que des chiffres, des espaces et « + ».");
+		return -1;
+	}
+	if (!utf8_valid_text(c->address, strlen(c->address), 1) || !utf8_valid_text(c->hours, strlen(c->hours), 1)) {
+		buf_puts(err, "Caractères non autorisés dans l'adresse ou les horaires.");
+		return -1;
+	}
+	if (db_begin(db) < 0 || db_exec(db, SQL_STRUCTURE_SET_CONTACT, "isss", id, c->phone, c->address, c->hours) < 0 ||
+	    audit_log(db, by, "structure.contact", "structure", id, NULL) < 0 || db_commit(db) < 0) {
+		db_rollback(db);
+		buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
 static int login_ok(const char *login)
 {
 	size_t n = login ? strlen(login) : 0;

@@ -37,6 +37,15 @@ int structure_add(struct db *db, const struct actor *by, const char *name, int64
 int structure_list(struct db *db, void (*fn)(void *arg, int64_t id, const char *name, int64_t users), void *arg);
 int structure_find(struct db *db, const char *name_or_id, int64_t *id);
 
+/* How people reach the structure (printed on the papers they keep). */
+struct structure_contact {
+	char name[128], phone[40], address[300], hours[300];
+};
+int structure_contact_get(struct db *db, int64_t id, struct structure_contact *c);
+/* Validates (phone digits, lengths) and saves; audited. 0 or -1 with err. */
+int structure_contact_set(struct db *db, const struct actor *by, int64_t id, const struct structure_contact *c,
+			  struct buf *err);
+
 struct user_new {
 	int64_t structure_id;     /* 0 for an administrateur */
 	const char *login;

@@ -187,3 +187,42 @@ void page_audit(struct web *w)
 	}
 	web_render(w, "audit", "Journal d'audit");
 }
+
+/* ---- the structure's contact details (printed on the people's papers) ---- */
+
+void page_structure(struct web *w)
+{
+	struct structure_contact c;
+	if (structure_contact_get(w->db, w->actor.structure_id, &c) != 1) {
+		web_error(w, 503, NULL);
+		return;
+	}
+	if (!tpl_get(w->tpl, "phone")) {
+		tpl_set(w->tpl, "phone", c.phone);
+		tpl_set(w->tpl, "address", c.address);
+		tpl_set(w->tpl, "hours", c.hours);
+	}
+	web_render(w, "structure", "Ma structure");
+}
+
+void page_structure_post(struct web *w)
+{
+	struct structure_contact c;
+	memset(&c, 0, sizeof c);
+	struct buf err = BUF_INIT;
+	if (cstr_copy(c.phone, sizeof c.phone, web_form(w, "phone")) < 0 ||
+	    cstr_copy(c.address, sizeof c.address, web_form(w, "address")) < 0 ||
+	    cstr_copy(c.hours, sizeof c.hours, web_form(w, "hours")) < 0) {
+		buf_puts(&err, "Texte trop long.");
+	} else if (structure_contact_set(w->db, &w->actor, w->actor.structure_id, &c, &err) == 0) {
+		buf_free(&err);
+		web_redirect(w, "/structure", "Coordonnées enregistrées : elles figureront sur les documents remis aux personnes.");
+		return;
+	}
+	web_field_error(w, "phone", buf_cstr(&err));
+	buf_free(&err);
+	tpl_set(w->tpl, "phone", web_form(w, "phone"));
+	tpl_set(w->tpl, "address", web_form(w, "address"));
+	tpl_set(w->tpl, "hours", web_form(w, "hours"));
+	page_structure(w);
+}

@@ -675,6 +675,7 @@ void page_notice(struct web *w)
 /* What the person takes home, gathered once for the page and the PDF. */
 struct synthesis {
 	char name[300], today[16], entry_date[16], structure[128];
+	struct structure_contact contact;
 	struct buf for_person, documents, contacts;
 	int has_entry;
 };
@@ -707,6 +708,7 @@ static int synthesis_load(struct web *w, struct person *p, struct synthesis *s)
 	clock_format_fr(clock_now(), today, sizeof today);
 	str_copy(s->today, sizeof s->today, (struct str){today, 10});
 	cstr_copy(s->structure, sizeof s->structure, w->sess.user.structure_name);
+	structure_contact_get(w->db, w->actor.structure_id, &s->contact);
 	if (journal_latest_for_person(w->db, &w->actor, p->id, synthesis_entry, s) < 0 ||
 	    person_referents(w->db, p->id, synthesis_contact, s) < 0) {
 		web_error(w, 503, NULL);
@@ -737,6 +739,9 @@ void page_person_summary(struct web *w)
 	tpl_set(w->tpl, "for_person", buf_cstr(&s.for_person));
 	tpl_set(w->tpl, "documents", buf_cstr(&s.documents));
 	tpl_set(w->tpl, "contacts", buf_cstr(&s.contacts));
+	tpl_set(w->tpl, "phone", s.contact.phone);
+	tpl_set(w->tpl, "address", s.contact.address);
+	tpl_set(w->tpl, "hours", s.contact.hours);
 	synthesis_free(&s);
 	web_render(w, "synthese", "Synthèse pour la personne");
 }
@@ -747,11 +752,14 @@ void page_person_summary_pdf(struct web *w)
 	struct synthesis s;
 	if (synthesis_load(w, &p, &s) < 0)
 		return;
-	char title[400], heading[120], date[40], contact[600];
+	char title[400], heading[120], date[40], contact[1200];
 	snprintf(title, sizeof title, "Pour %s", s.name);
 	snprintf(heading, sizeof heading, "Ce que nous avons fait le %s", s.entry_date);
 	snprintf(date, sizeof date, "Le %s", s.today);
-	snprintf(contact, sizeof contact, "%s%s%s", buf_cstr(&s.contacts), s.contacts.len ? "\n" : "", s.structure);
+	snprintf(contact, sizeof contact, "%s%s%s%s%s%s%s%s%s", buf_cstr(&s.contacts), s.contacts.len ? "\n" : "",
+		 s.structure, s.contact.phone[0] ? "\nTéléphone : " : "", s.contact.phone,
+		 s.contact.address[0] ? "\n" : "", s.contact.address, s.contact.hours[0] ? "\nHoraires : " : "",
+		 s.contact.hours);
 	struct pdf_section sections[3];
 	int n = 0;
 	if (s.has_entry) {

@@ -109,6 +109,8 @@ void page_person_erase(struct web *w);
 void page_person_merge(struct web *w);
 void page_import(struct web *w);
 void page_report(struct web *w);
+void page_structure(struct web *w);
+void page_structure_post(struct web *w);
 void page_import_post(struct web *w);
 
 #endif

@@ -22,3 +22,7 @@ expect_err "Rôle invalide" 1 "$LIEN" user add --db t.db --structure 1 --login a
 # Passwords are stored as Argon2id hashes only.
 sqlite3 t.db "SELECT password_hash FROM users" | grep -q '^\$argon2id\$'
 ! sqlite3 t.db .dump | grep -q "Tournesol-Bleu-2026"
+# Contact details printed on the people's papers.
+expect_out "Coordonnées de CCAS de Sète enregistrées" "$LIEN" structure set "CCAS de Sète" --phone "04 67 00 00 00" --hours "Lundi 9 h - 12 h" --db t.db
+[ "$(sqlite3 t.db "SELECT phone || '|' || hours FROM structures WHERE id = 1")" = "04 67 00 00 00|Lundi 9 h - 12 h" ]
+expect_err "chiffres" 1 "$LIEN" structure set 1 --phone "appelez-nous" --db t.db
