@@ -80,6 +80,7 @@ e2e: deps
 bench: deps
 	@$(MAKE) --no-print-directory lien
 	@sh bench/run.sh
+	@sh bench/persons.sh
 
 fuzz: deps
 	@sh fuzz/run.sh $(FUZZ_SECONDS)
