@@ -58,6 +58,8 @@ int cmd_import(struct cmd_ctx *c)
 	struct import_result res;
 	int rc = import_persons(c->db, &by, buf_cstr(&data), data.len, &opt, &res, print_problem, NULL);
 	buf_free(&data);
+	if (rc < 0 && !opt.info_date && res.lines == 0)
+		fprintf(stderr, "(en ligne de commande : --info-date JJ/MM/AAAA)\n");
 	if (rc < 0) {
 		fprintf(stderr, "lien: import refusé : %d ligne%s sur %d en erreur%s ; rien n'a été écrit.\n", res.bad,
 			res.bad > 1 ? "s" : "", res.lines, res.duplicates ? " (dont doublons)" : "");

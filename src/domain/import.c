@@ -142,8 +142,8 @@ int import_persons(struct db *db, const struct actor *by, const char *data, size
 	}
 	int ncols = header_ok ? r.nfields : 0;
 	if (header_ok && !has_info_date && !opt->info_date) {
-		report(arg, 0, "la date d'information des personnes est obligatoire : ajoutez une colonne "
-			       "« date d'information » ou l'option --info-date JJ/MM/AAAA");
+		report(arg, 0, "la date d'information des personnes est obligatoire : ajoutez au fichier une colonne "
+			       "« Date d'information », ou indiquez la date à laquelle elles ont toutes été informées");
 		header_ok = 0;
 	}
 

@@ -266,18 +266,11 @@ void journal_last_medium(struct db *db, int64_t user_id, char *out, size_t n)
 
 /* ---- tasks ------------------------------------------------------------ */
 
-/* Follow-up tasks carry follow-up content: reception does not get them. */
-static int task_assignable(const struct actor *by, const struct user *u)
-{
-	return u->structure_id == by->structure_id && !u->disabled &&
-	       (u->role & (ROLE_TRAVAILLEUR_SOCIAL | ROLE_RESPONSABLE));
-}
-
 int task_add(struct db *db, const struct actor *by, int64_t person_id, int64_t entry_id, const char *text,
 	     const char *due, int64_t assignee, struct buf *err)
 {
 	struct user u;
-	if (user_get(db, assignee, &u) != 1 || !task_assignable(by, &u)) {
+	if (user_get(db, assignee, &u) != 1 || !user_can_follow(&u, by->structure_id)) {
 		buf_puts(err, "Une tâche de suivi se confie à un travailleur social ou un responsable actif de la structure.");
 		return -1;
 	}
@@ -342,7 +335,7 @@ int task_reassign(struct db *db, const struct actor *by, int64_t task_id, int64_
 	struct user u;
 	if (task_owned(db, by, task_id, person_id) != 1)
 		return 0;
-	if (user_get(db, assignee, &u) != 1 || !task_assignable(by, &u))
+	if (user_get(db, assignee, &u) != 1 || !user_can_follow(&u, by->structure_id))
 		return -1;
 	if (db_begin(db) < 0)
 		return -1;

@@ -32,6 +32,12 @@ void user_from_row(struct db_stmt *st, int c, struct user *u)
 	}
 }
 
+int user_can_follow(const struct user *u, int64_t structure_id)
+{
+	return u->structure_id == structure_id && !u->disabled &&
+	       (u->role & (ROLE_TRAVAILLEUR_SOCIAL | ROLE_RESPONSABLE));
+}
+
 int user_requires_totp(const struct user *u)
 {
 	return role_requires_totp(u->role) || u->acts_under_mandate;

@@ -76,6 +76,9 @@ int user_reset_password(struct db *db, const struct actor *by, int64_t id, const
  * end. On error, field is "actuel" or "nouveau" (as user_add). */
 int user_change_password(struct db *db, const struct actor *by, int64_t session_id, const char *old_pw,
 			 const char *new_pw, struct buf *err, const char **field);
+/* Whether this account may follow people of the structure: be a referent,
+ * receive follow-up tasks (an active social worker or head of service). */
+int user_can_follow(const struct user *u, int64_t structure_id);
 /* Whether this account must use a second factor. */
 int user_requires_totp(const struct user *u);
 

@@ -56,6 +56,7 @@ struct request {
 	struct buf body;            /* raw body, capped by the body limit */
 	void *conn;                 /* libmicrohttpd connection; use req_header() */
 	int error_status;           /* 400 or 413 found by this layer: the handler renders that page */
+	size_t form_limit;          /* --max-body: the dispatcher holds non-upload routes to it */
 	void *app;                  /* free for the dispatcher */
 };
 

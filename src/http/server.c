@@ -220,6 +220,7 @@ static void start_request(struct http_server *s, struct conn_state *st, struct M
 	const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	int upload = ctype && strncasecmp(ctype, "multipart/form-data", 19) == 0;
 	buf_init(&req->body, upload && s->cfg.max_upload_bytes ? s->cfg.max_upload_bytes : s->cfg.max_body_bytes);
+	req->form_limit = s->cfg.max_body_bytes;
 	buf_init(&st->resp.body, 0);
 	st->resp.status = 200;
 	set_client(s, conn, req);

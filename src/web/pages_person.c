@@ -15,6 +15,13 @@
 
 enum { MAX_HITS = 50 };
 
+/* After a successful change: back to the file (at a section), with a message. */
+static void to_file(struct web *w, int64_t id, const char *anchor, const char *flash)
+{
+	char *loc = pool_printf(w->req->pool, "/personnes/%lld%s", (long long)id, anchor ? anchor : "");
+	web_redirect(w, loc ? loc : "/personnes", flash);
+}
+
 static void on_field_error(void *arg, const char *field, const char *msg)
 {
 	web_field_error(arg, field, msg);
@@ -185,10 +192,9 @@ void page_person_create(struct web *w)
 		return;
 	}
 	buf_free(&err);
-	char *loc = pool_printf(w->req->pool, "/personnes/%lld", (long long)p.id);
 	char msg[120];
 	snprintf(msg, sizeof msg, "Dossier %s créé.", p.file_number);
-	web_redirect(w, loc, msg);
+	to_file(w, p.id, NULL, msg);
 }
 
 /* ---- the file page ---- */
@@ -299,7 +305,7 @@ static void add_referent(void *arg, int64_t id, const char *name)
 static void add_colleague(void *arg, const struct user *u)
 {
 	struct web *w = arg;
-	if (u->disabled || u->role == ROLE_ACCUEIL)
+	if (!user_can_follow(u, w->actor.structure_id))
 		return;
 	struct tpl_ctx *c = tpl_list_add(w->tpl, "colleagues");
 	tpl_set_int(c, "id", u->id);
@@ -494,8 +500,7 @@ void page_person_update(struct web *w)
 		render_person_form(w, &p, "person_edit", "Modification refusée : le dossier a changé");
 		return;
 	}
-	char *loc = pool_printf(w->req->pool, "/personnes/%lld", (long long)p.id);
-	web_redirect(w, loc, "Dossier enregistré.");
+	to_file(w, p.id, NULL, "Dossier enregistré.");
 }
 
 void page_household_add(struct web *w)
@@ -526,8 +531,7 @@ void page_household_add(struct web *w)
 		return;
 	}
 	buf_free(&err);
-	char *loc = pool_printf(w->req->pool, "/personnes/%lld#foyer", (long long)p.id);
-	web_redirect(w, loc, "Membre du foyer ajouté.");
+	to_file(w, p.id, "#foyer", "Membre du foyer ajouté.");
 }
 
 void page_referent_add(struct web *w)
@@ -538,7 +542,7 @@ void page_referent_add(struct web *w)
 	if (load_person(w, &p, NULL) < 0)
 		return;
 	if (str_to_i64(str_from(web_form(w, "user_id")), 1, INT64_MAX, &uid) < 0 || user_get(w->db, uid, &u) != 1 ||
-	    u.structure_id != w->actor.structure_id || u.disabled || !(u.role & (ROLE_TRAVAILLEUR_SOCIAL | ROLE_RESPONSABLE))) {
+	    !user_can_follow(&u, w->actor.structure_id)) {
 		web_error(w, 400, "Un référent est un travailleur social ou un responsable actif de la structure.");
 		return;
 	}
@@ -546,8 +550,7 @@ void page_referent_add(struct web *w)
 		web_error(w, 503, NULL);
 		return;
 	}
-	char *loc = pool_printf(w->req->pool, "/personnes/%lld", (long long)p.id);
-	web_redirect(w, loc, "Référent ajouté.");
+	to_file(w, p.id, NULL, "Référent ajouté.");
 }
 
 void page_entry_create(struct web *w)
@@ -603,8 +606,7 @@ void page_entry_create(struct web *w)
 		render_file(w, &p, 0);
 		return;
 	}
-	char *loc = pool_printf(w->req->pool, "/personnes/%lld#journal", (long long)p.id);
-	web_redirect(w, loc, "Entrée ajoutée au journal.");
+	to_file(w, p.id, "#journal", "Entrée ajoutée au journal.");
 }
 
 void page_task_create(struct web *w)
@@ -630,8 +632,7 @@ void page_task_create(struct web *w)
 		return;
 	}
 	buf_free(&err);
-	char *loc = pool_printf(w->req->pool, "/personnes/%lld#taches", (long long)p.id);
-	web_redirect(w, loc, "Tâche ajoutée.");
+	to_file(w, p.id, "#taches", "Tâche ajoutée.");
 }
 
 void page_task_done(struct web *w)
@@ -941,8 +942,7 @@ void page_person_merge(struct web *w)
 		return;
 	}
 	buf_free(&err);
-	char *loc = pool_printf(w->req->pool, "/personnes/%lld", (long long)w->id);
 	char msg[160];
 	snprintf(msg, sizeof msg, "Le dossier %s a été fusionné dans celui-ci : son historique y figure désormais.", number);
-	web_redirect(w, loc, msg);
+	to_file(w, w->id, NULL, msg);
 }

@@ -42,7 +42,7 @@ const struct route web_routes[] = {
 	{GET, "/personnes", page_persons, 0, STAFF},
 	{GET, "/personnes/nouvelle", page_person_new, 0, STAFF},
 	{GET, "/personnes/import", page_import, 0, HEAD_OF},
-	{POST, "/personnes/import", page_import_post, 0, HEAD_OF},
+	{POST, "/personnes/import", page_import_post, R_UPLOAD, HEAD_OF},
 	{POST, "/personnes", page_person_create, 0, STAFF},
 	{GET, "/personnes/{id}", page_person, 0, STAFF},
 	{POST, "/personnes/{id}", page_person_update, 0, STAFF},
@@ -157,6 +157,11 @@ static void dispatch(struct web *w)
 		if (status == 405)
 			resp_header(req, w->resp, "Allow", "GET, HEAD, POST");
 		web_error(w, status, NULL);
+		return;
+	}
+	/* The larger cap of uploads is for the routes that take a file. */
+	if (!(r->flags & R_UPLOAD) && req->form_limit && req->body.len > req->form_limit) {
+		web_error(w, 413, NULL);
 		return;
 	}
 	if (r->flags & R_PUBLIC && r->handler == page_static) {

@@ -31,6 +31,7 @@ enum route_flags {
 	R_PENDING = 1 << 1,       /* reachable between password and second factor */
 	R_NO_CSRF_SESSION = 1 << 2, /* POST checked against the pre-login cookie instead */
 	R_ANY_PASSWORD = 1 << 3,  /* reachable while a password change is required */
+	R_UPLOAD = 1 << 4,        /* takes a file: body up to --max-upload, not --max-body */
 };
 
 struct route {
