@@ -6,7 +6,7 @@
 LIEN_BIN=${LIEN_BIN:-build/lien}
 LIEN_UNIT=${LIEN_UNIT:-build/tests/unit_tests}
 export LIEN_BIN
-suites=${*:-"unit cli http crash e2e"}
+suites=${*:-"unit cli http matrix crash e2e"}
 mkdir -p tests/artifacts
 total_pass=0
 total_fail=0
@@ -42,6 +42,7 @@ for s in $suites; do
 	unit) run_suite unit "$LIEN_UNIT" ;;
 	cli) run_suite cli sh tests/cli/run.sh ;;
 	http) run_suite http node tests/http/run.js ;;
+	matrix) run_suite matrix node tests/matrix/run.js ;;
 	crash) run_suite crash node tests/crash/run.js ;;
 	e2e) run_suite e2e node tests/e2e/run.js ;;
 	*) echo "unknown suite $s"; total_fail=$((total_fail + 1)) ;;

@@ -825,12 +825,16 @@ int person_merge(struct db *db, const struct actor *by, int64_t keep_id, const c
 {
 	int64_t dup_id;
 	struct person keep, dup;
+	if (person_get(db, by, keep_id, &keep, NULL) != 1) {
+		buf_puts(err, "Ce dossier n'existe pas ou ne vous est pas accessible.");
+		return -2;
+	}
 	if (db_get_int(db, SQL_PERSON_ID_BY_NUMBER, &dup_id, "is", by->structure_id, duplicate_number) != 1 ||
 	    person_get(db, by, dup_id, &dup, NULL) != 1) {
 		buf_appendf(err, "Aucun dossier accessible ne porte le numéro « %s ».", duplicate_number);
 		return -1;
 	}
-	if (person_get(db, by, keep_id, &keep, NULL) != 1 || dup_id == keep_id) {
+	if (dup_id == keep_id) {
 		buf_puts(err, "Choisissez un autre dossier que celui-ci.");
 		return -1;
 	}

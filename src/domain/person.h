@@ -152,7 +152,8 @@ int person_referents(struct db *db, int64_t person_id, void (*fn)(void *arg, int
 /* Merges a duplicate file into the one kept: the journal, tasks, household
  * and referents move over, the duplicate is archived with a pointer to the
  * file kept, and both are audited. The latest contact date is kept.
- * 0, or -1 with a French message. */
+ * 0, -1 with a French message, or -2 when the kept file is not the
+ * actor's to see. */
 int person_merge(struct db *db, const struct actor *by, int64_t keep_id, const char *duplicate_number, struct buf *err);
 
 /* Marks a contact (journal entry) for retention. */

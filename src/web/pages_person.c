@@ -655,10 +655,9 @@ void page_task_done(struct web *w)
 void page_task_reassign(struct web *w)
 {
 	int64_t person_id = 0, assignee;
-	if (str_to_i64(str_from(web_form(w, "assignee")), 1, INT64_MAX, &assignee) < 0) {
-		web_error(w, 400, "Choisissez un collègue.");
-		return;
-	}
+	/* An unknown task is a 404 whatever the form says: it is checked first. */
+	if (str_to_i64(str_from(web_form(w, "assignee")), 1, INT64_MAX, &assignee) < 0)
+		assignee = 0;
 	int rc = task_reassign(w->db, &w->actor, w->id, assignee, &person_id);
 	if (rc <= 0) {
 		web_error(w, rc == 0 ? 404 : 400, rc == 0 ? "Cette tâche n'existe pas." : "Choisissez un collègue actif de la structure.");
@@ -936,8 +935,9 @@ void page_person_merge(struct web *w)
 	struct buf err = BUF_INIT;
 	char number[32];
 	text_trim(web_form(w, "doublon"), number, sizeof number);
-	if (person_merge(w->db, &w->actor, w->id, number, &err) < 0) {
-		web_error(w, 400, buf_cstr(&err));
+	int rc = person_merge(w->db, &w->actor, w->id, number, &err);
+	if (rc < 0) {
+		web_error(w, rc == -2 ? 404 : 400, buf_cstr(&err));
 		buf_free(&err);
 		return;
 	}

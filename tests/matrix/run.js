@@ -1,0 +1,261 @@
+#!/usr/bin/env node
+/*
+ * The authorization matrix, generated from the route table: every route of
+ * src/web/routes.c × every role × own or other structure × logged in or
+ * not × with or without the CSRF token, against tests/matrix/routes.expected.
+ * A route missing from the expected table (or the other way round) fails.
+ *
+ * Outcomes checked:
+ *   not logged in        GET → 303 to /connexion, POST → 401 (login form)
+ *   role not allowed     403
+ *   other structure      404 (the object is not even acknowledged)
+ *   POST without token   403
+ *   allowed              anything but 401, 403, 404 and 5xx
+ * Node 20 built-ins only; every request goes to 127.0.0.1.
+ */
+'use strict';
+
+const http = require('node:http');
+const crypto = require('node:crypto');
+const cp = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.resolve(ROOT, process.env.LIEN_BIN || 'build/lien');
+const PW = 'Tournesol-Bleu-2026';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lien-matrix-'));
+const DB = path.join(dir, 'm.db');
+
+let passed = 0, failed = 0;
+function result(ok, name, why) {
+	if (ok) {
+		passed++;
+		console.log(`ok   matrix: ${name}`);
+	} else {
+		failed++;
+		console.log(`FAIL matrix: ${name} — ${why}`);
+	}
+}
+
+function lien(...args) {
+	const r = cp.spawnSync(BIN, [...args, '--db', DB], { encoding: 'utf8' });
+	if (r.status !== 0)
+		throw new Error(`lien ${args.join(' ')}: ${r.stderr}`);
+	return r.stdout;
+}
+const sql = (q) => cp.spawnSync('sqlite3', [DB, q], { encoding: 'utf8' }).stdout.trim();
+
+function request(port, method, p, { cookie, body, type } = {}) {
+	return new Promise((resolve, reject) => {
+		const headers = {};
+		if (cookie)
+			headers.Cookie = cookie;
+		if (body !== undefined) {
+			headers['Content-Type'] = type || 'application/x-www-form-urlencoded';
+			headers['Content-Length'] = Buffer.byteLength(body);
+		}
+		const req = http.request({ host: '127.0.0.1', port, method, path: p, headers, agent: false }, (res) => {
+			let data = '';
+			res.setEncoding('utf8');
+			res.on('data', (d) => { data += d; });
+			res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
+		});
+		req.on('error', reject);
+		if (body !== undefined)
+			req.write(body);
+		req.end();
+	});
+}
+const form = (o) => new URLSearchParams(o).toString();
+const cookieOf = (res, name) => {
+	for (const c of res.headers['set-cookie'] || []) {
+		const m = new RegExp(`^${name}=([^;]*)`).exec(c);
+		if (m)
+			return m[1];
+	}
+	return null;
+};
+const csrfOf = (html) => (/name="csrf" value="([^"]+)"/.exec(html) || [])[1];
+
+/* RFC 6238 with HMAC-SHA1, 30 s, 6 digits. */
+function totp(secretB32, offset = 0) {
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+	let bits = '';
+	for (const ch of secretB32.replace(/\s+/g, '').toUpperCase())
+		bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+	const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+	const counter = Buffer.alloc(8);
+	counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offset));
+	const h = crypto.createHmac('sha1', key).update(counter).digest();
+	const o = h[19] & 15;
+	return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+async function login(port, loginName) {
+	const page = await request(port, 'GET', '/connexion');
+	const pre = cookieOf(page, 'lien_pre');
+	let r = await request(port, 'POST', '/connexion', { cookie: `lien_pre=${pre}`,
+		body: form({ csrf: pre, identifiant: loginName, mot_de_passe: PW }) });
+	let cookie = `lien_session=${cookieOf(r, 'lien_session')}`;
+	if (r.headers.location === '/compte/double-authentification') {
+		/* Second factor required: enrol with the secret shown on the page. */
+		const enrol = await request(port, 'GET', '/compte/double-authentification', { cookie });
+		const secret = /<code class="secret">([^<]+)<\/code>/.exec(enrol.body)[1];
+		r = await request(port, 'POST', '/compte/double-authentification', { cookie,
+			body: form({ csrf: csrfOf(enrol.body), code: totp(secret) }) });
+		cookie = `lien_session=${cookieOf(r, 'lien_session')}`;
+	}
+	const account = await request(port, 'GET', '/compte', { cookie });
+	if (account.status !== 200)
+		throw new Error(`${loginName}: no complete session (${account.status})`);
+	return { cookie, csrf: csrfOf(account.body) };
+}
+
+function parseRoutes() {
+	const src = fs.readFileSync(path.join(ROOT, 'src/web/routes.c'), 'utf8');
+	const roles = { STAFF: 'accueil,ts,resp', HEAD_OF: 'resp', EVERYONE: 'accueil,ts,resp,admin',
+		FOLLOWS: 'ts,resp', 0: 'public' };
+	const out = [];
+	for (const m of src.matchAll(/\{(GET|POST), "([^"]+)", \w+, ([^,]+), (\w+)\}/g)) {
+		const flags = m[3];
+		out.push({ method: m[1], pattern: m[2], roles: flags.includes('R_PUBLIC') ? 'public' : roles[m[4]] || m[4] });
+	}
+	return out;
+}
+
+function parseExpected() {
+	return fs.readFileSync(path.join(__dirname, 'routes.expected'), 'utf8').split('\n')
+		.filter((l) => l.trim() && !l.startsWith('#'))
+		.map((l) => { const [method, pattern, roles] = l.trim().split(/\s+/); return { method, pattern, roles }; });
+}
+
+async function main() {
+	/* Two structures, each with one account per role, a file and a task;
+	 * an instance administrator. */
+	lien('init');
+	lien('structure', 'add', 'CCAS A');
+	lien('structure', 'add', 'CCAS B');
+	const users = {};
+	for (const s of ['a', 'b'])
+		for (const [role, name] of [['accueil', 'Accueil'], ['travailleur_social', 'Suivi'], ['responsable', 'Cheffe']]) {
+			const short = { accueil: 'accueil', travailleur_social: 'ts', responsable: 'resp' }[role];
+			lien('user', 'add', '--structure', s === 'a' ? '1' : '2', '--login', `${short}.${s}`,
+				'--name', `${name} ${s.toUpperCase()}`, '--role', role, '--password', PW);
+			users[`${short}.${s}`] = { login: `${short}.${s}` };
+		}
+	lien('user', 'add', '--login', 'admin', '--name', 'Admin Instance', '--role', 'administrateur', '--password', PW);
+	/* The accounts that user administration routes act on (never logged in). */
+	for (const s of ['a', 'b'])
+		lien('user', 'add', '--structure', s === 'a' ? '1' : '2', '--login', `cible.${s}`, '--name', `Cible ${s}`,
+			'--role', 'accueil', '--password', PW);
+	const srv = cp.spawn(BIN, ['serve', '--db', DB, '--listen', '127.0.0.1:0', '--login-delay', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const port = await new Promise((resolve, reject) => {
+		let out = '';
+		srv.stdout.on('data', (d) => { out += d; const m = /127\.0\.0\.1:(\d+)\//.exec(out); if (m) resolve(Number(m[1])); });
+		setTimeout(() => reject(new Error('server did not start')), 20000);
+	});
+	try {
+		const expected = parseExpected();
+		const routes = parseRoutes();
+		const key = (r) => `${r.method} ${r.pattern}`;
+		const exp = new Map(expected.map((r) => [key(r), r.roles]));
+		const got = new Map(routes.map((r) => [key(r), r.roles]));
+		for (const [k, roles] of got)
+			result(exp.get(k) === roles, `route table: ${k} is ${roles}`,
+				exp.has(k) ? `expected ${exp.get(k)}` : 'no entry in tests/matrix/routes.expected: add one');
+		for (const k of exp.keys())
+			if (!got.has(k))
+				result(false, `route table: ${k}`, 'in routes.expected but not in src/web/routes.c');
+
+		const sessions = {};
+		for (const u of ['accueil.a', 'ts.a', 'resp.a', 'ts.b', 'admin'])
+			sessions[u] = await login(port, u);
+		/* Objects of each structure: files, a task, a target account. */
+		const objects = {};
+		for (const s of ['a', 'b']) {
+			const ts = s === 'a' ? sessions['ts.a'] : sessions['ts.b'];
+			const ids = [];
+			for (let i = 0; i < 60; i++) {
+				const r = await request(port, 'POST', '/personnes', { cookie: ts.cookie, body: form({ csrf: ts.csrf,
+					birth_name: `Matrice${s}${i}`, first_names: 'Lou', preferred_channel: 'courrier', protection: 'aucune',
+					info_date: '01/01/2026', info_method: 'paper', autre_personne: '1' }) });
+				ids.push(Number(/(\d+)$/.exec(r.headers.location)[1]));
+			}
+			await request(port, 'POST', `/personnes/${ids[0]}/taches`, { cookie: ts.cookie,
+				body: form({ csrf: ts.csrf, text: 'Rappeler', due: '' }) });
+			objects[s] = { persons: ids, task: Number(sql(`SELECT id FROM tasks WHERE person_id = ${ids[0]}`)),
+				user: Number(sql(`SELECT id FROM users WHERE login = 'cible.${s}'`)) };
+		}
+		/* Destructive routes (erase, merge) each get a fresh file of their own. */
+		let fresh = 1;
+		const idFor = (pattern, s) => {
+			if (pattern.startsWith('/utilisateurs/'))
+				return objects[s].user;
+			if (pattern.startsWith('/taches/'))
+				return objects[s].task;
+			if (/effacer|fusionner/.test(pattern))
+				return objects[s].persons[fresh++];
+			return objects[s].persons[0];
+		};
+		const concrete = (pattern, s) => pattern.replace('{id}', String(idFor(pattern, s))).replace('/static/*', '/static/lien.css');
+		const roleOf = { 'accueil.a': 'accueil', 'ts.a': 'ts', 'resp.a': 'resp', admin: 'admin' };
+		const bodyFor = (csrf) => form({ csrf: csrf || '', doublon: '2000-000001' });
+		const isLogout = (r) => r.pattern === '/deconnexion';
+
+		for (const r of routes) {
+			const name = key(r);
+			/* Not logged in. */
+			const anon = await request(port, r.method, concrete(r.pattern, 'a'), r.method === 'POST' ? { body: bodyFor('') } : {});
+			if (r.roles === 'public') {
+				result(anon.status < 500 && anon.status !== 404, `${name} — public`, `got ${anon.status}`);
+				continue;
+			}
+			if (r.method === 'GET')
+				result(anon.status === 303 && /^\/connexion/.test(anon.headers.location || ''), `${name} — not logged in → login`,
+					`got ${anon.status} ${anon.headers.location || ''}`);
+			else
+				result(anon.status === 401, `${name} — not logged in → 401`, `got ${anon.status}`);
+			for (const [u, role] of Object.entries(roleOf)) {
+				if (isLogout(r))
+					continue; /* checked last, it ends the session */
+				const s = sessions[u];
+				const allowed = r.roles.split(',').includes(role);
+				const own = await request(port, r.method, concrete(r.pattern, 'a'),
+					r.method === 'POST' ? { cookie: s.cookie, body: bodyFor(s.csrf) } : { cookie: s.cookie });
+				if (!allowed) {
+					result(own.status === 403, `${name} — ${role} refused`, `got ${own.status}`);
+					continue;
+				}
+				result(own.status < 500 && ![401, 403, 404].includes(own.status), `${name} — ${role} allowed`, `got ${own.status}`);
+				if (r.method === 'POST') {
+					const nocsrf = await request(port, 'POST', concrete(r.pattern, 'a'), { cookie: s.cookie, body: bodyFor('') });
+					result(nocsrf.status === 403, `${name} — ${role} without CSRF token → 403`, `got ${nocsrf.status}`);
+				}
+				if (r.pattern.includes('{id}') && role !== 'admin') {
+					const other = await request(port, r.method, concrete(r.pattern, 'b'),
+						r.method === 'POST' ? { cookie: s.cookie, body: bodyFor(s.csrf) } : { cookie: s.cookie });
+					result(other.status === 404, `${name} — ${role} on the other structure's object → 404`, `got ${other.status}`);
+				}
+			}
+		}
+		/* Logging out: without the token refused, with it the session ends. */
+		for (const u of Object.keys(roleOf)) {
+			const s = sessions[u];
+			const no = await request(port, 'POST', '/deconnexion', { cookie: s.cookie, body: bodyFor('') });
+			result(no.status === 403, `POST /deconnexion — ${roleOf[u]} without CSRF token → 403`, `got ${no.status}`);
+			const yes = await request(port, 'POST', '/deconnexion', { cookie: s.cookie, body: bodyFor(s.csrf) });
+			const after = await request(port, 'GET', '/compte', { cookie: s.cookie });
+			result(yes.status === 303 && after.status === 303, `POST /deconnexion — ${roleOf[u]} logged out`, `got ${yes.status}, then ${after.status}`);
+		}
+	} catch (e) {
+		result(false, 'matrix run', e.stack);
+	}
+	srv.kill('SIGTERM');
+	console.log(`${passed} passed, ${failed} failed`);
+	fs.rmSync(dir, { recursive: true, force: true });
+	process.exit(failed ? 1 : 0);
+}
+
+main();
