@@ -16,7 +16,7 @@ struct csv_reader {
 	char sep;
 	int line;               /* line of the next record */
 	struct buf field_data;  /* the current record's fields, NUL-separated */
-	size_t offsets[CSV_MAX_FIELDS];
+	size_t offsets[CSV_MAX_FIELDS + 1]; /* start of field i; [nfields] is where the next one starts */
 	int nfields;
 	int record_line;
 };

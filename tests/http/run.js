@@ -1562,6 +1562,16 @@ require('./persons')({
 	get main() { return main; },
 });
 
+/* ---- import from a spreadsheet (tests/http/import.js) ------------- */
+
+require('./import')({
+	test, assert, eq, has, hasNot, status, redirect, fail, textOf, short, run, lien, lienOk, sql,
+	request, raw, Client, Server, csrfOf, hiddenFields, login, loginOk, enrolTotp, loginTotp, logout,
+	resetThrottle, unescapeHtml, sleep, PW, ROOT, BIN, DB, dir, ids, STRUCT_A, STRUCT_B,
+	get main() { return main; },
+	get small() { return small; },
+});
+
 /* ---- audit chain (last: it reads the whole run's log) ------------- */
 
 function auditCopy(name) {

@@ -49,3 +49,28 @@ TEST(csv_separator_and_encoding)
 	CHECK(csv_skip_bom("\xef\xbb\xbfnom", 6) == 3);
 	buf_free(&out);
 }
+
+/* Found by fuzz/fuzz_csv.c: a quote after the 128th field read past the
+ * offsets array. */
+TEST(csv_too_many_fields)
+{
+	struct buf line = BUF_INIT, err = BUF_INIT;
+	for (int i = 0; i < 200; i++)
+		buf_puts(&line, "a;");
+	buf_puts(&line, "\"x\"\nok;1\n");
+	struct csv_reader r;
+	csv_init(&r, line.data, line.len, ';');
+	CHECK(csv_next(&r, &err) == -1 && strstr(buf_cstr(&err), "128 colonnes"));
+	buf_reset(&err);
+	CHECK(csv_next(&r, &err) == 1 && r.nfields == 2 && r.record_line == 2);
+	csv_free(&r);
+	buf_reset(&line);
+	for (int i = 0; i < 128; i++)
+		buf_puts(&line, "b;");
+	buf_puts(&line, "\"q\"");
+	csv_init(&r, line.data, line.len, ';');
+	CHECK(csv_next(&r, &err) == -1);
+	csv_free(&r);
+	buf_free(&line);
+	buf_free(&err);
+}
