@@ -97,6 +97,7 @@ int cmd_serve(struct cmd_ctx *c)
 		.max_header_bytes = 32 * 1024,
 		.max_body_bytes = 256 * 1024,
 		.max_upload_bytes = 16 * 1024 * 1024,
+		.accepts_upload = web_accepts_upload,
 	};
 	char addr[64] = "127.0.0.1";
 	const char *listen = opt_value(c, "--listen");

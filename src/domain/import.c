@@ -4,6 +4,7 @@
 #include "core/text.h"
 #include "domain/person.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,112 @@ static void line_error(void *arg, const char *field, const char *msg)
 	le->count++;
 }
 
+/* Hashes of the people already met in the file (birth date and folded
+ * names): a duplicate inside the file is found in constant time. */
+struct keyset {
+	uint64_t *slots;
+	size_t cap, n;
+};
+
+static uint64_t person_key(const struct person *p)
+{
+	struct buf k = BUF_INIT;
+	buf_appendf(&k, "%s|", p->v[PF_BIRTH_DATE]);
+	text_fold(p->v[PF_BIRTH_NAME], &k);
+	buf_putc(&k, '|');
+	text_fold(p->v[PF_FIRST_NAMES], &k);
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < k.len; i++) {
+		h ^= (unsigned char)k.data[i];
+		h *= 1099511628211ULL;
+	}
+	buf_free(&k);
+	return h ? h : 1;
+}
+
+/* 1 if added, 0 if it was there, -1 on memory. */
+static int keyset_add(struct keyset *s, uint64_t key)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		uint64_t *slots = calloc(cap, sizeof *slots);
+		if (!slots)
+			return -1;
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->slots[i])
+				for (size_t h = s->slots[i] % cap;; h = (h + 1) % cap)
+					if (!slots[h]) {
+						slots[h] = s->slots[i];
+						break;
+					}
+		free(s->slots);
+		s->slots = slots;
+		s->cap = cap;
+	}
+	for (size_t h = key % s->cap;; h = (h + 1) % s->cap) {
+		if (s->slots[h] == key)
+			return 0;
+		if (!s->slots[h]) {
+			s->slots[h] = key;
+			s->n++;
+			return 1;
+		}
+	}
+}
+
+/* Fills p from the current record and checks it, against the files already
+ * in Lien when against_db. 1 good, 0 bad (reported). */
+static int check_line(struct db *db, const struct actor *by, const struct import_options *opt,
+		      const struct csv_reader *r, const int *columns, int ncols, int64_t now, struct person *p,
+		      struct keyset *seen, int against_db, import_report_fn report, void *arg, struct import_result *res)
+{
+	if (r->nfields > ncols) {
+		char msg[120];
+		snprintf(msg, sizeof msg, "%d champs pour %d colonnes d'en-tête", r->nfields, ncols);
+		report(arg, r->record_line, msg);
+		res->bad++;
+		return 0;
+	}
+	person_init(p, now);
+	if (opt->info_date)
+		cstr_copy(p->v[PF_INFO_DATE], PERSON_VALUE_MAX, opt->info_date);
+	if (opt->info_method)
+		cstr_copy(p->v[PF_INFO_METHOD], PERSON_VALUE_MAX, opt->info_method);
+	for (int i = 0; i < r->nfields; i++) {
+		if (columns[i] < 0)
+			continue;
+		const char *v = csv_field(r, i);
+		if (columns[i] == PF_CIVILITE)
+			v = civilite_value(v);
+		if (person_fields[columns[i]].kind == FK_FLAG)
+			v = (!strcmp(v, "1") || !strcmp(v, "oui") || !strcmp(v, "Oui")) ? "1" : "0";
+		if (cstr_copy(p->v[columns[i]], PERSON_VALUE_MAX, v) < 0)
+			cstr_copy(p->v[columns[i]], PERSON_VALUE_MAX, "\x01"); /* fails validation: too long */
+	}
+	struct line_errors le = {report, arg, r->record_line, 0};
+	if (person_validate(p, by, line_error, &le) < 0) {
+		res->bad++;
+		return 0;
+	}
+	/* The same person twice in the file, or already in Lien. */
+	int fresh = keyset_add(seen, person_key(p));
+	struct person_hit hits[3];
+	int nd = fresh && against_db ? person_duplicates(db, by, p, hits, 3) : 0;
+	if ((fresh == 0 || nd > 0) && !opt->allow_duplicates) {
+		char msg[400];
+		if (fresh == 0)
+			snprintf(msg, sizeof msg, "cette personne figure déjà plus haut dans le fichier");
+		else
+			snprintf(msg, sizeof msg, "doublon probable du dossier %s (%s) : ligne ignorée", hits[0].file_number,
+				 hits[0].name);
+		report(arg, r->record_line, msg);
+		res->duplicates++;
+		res->bad++;
+		return 0;
+	}
+	return 1;
+}
+
 int import_persons(struct db *db, const struct actor *by, const char *data, size_t len,
 		   const struct import_options *opt, struct import_result *res, import_report_fn report, void *arg)
 {
@@ -132,8 +239,7 @@ int import_persons(struct db *db, const struct actor *by, const char *data, size
 		}
 		if (f < 0 && (found || csv_field(&r, i)[0])) {
 			char msg[300];
-			snprintf(msg, sizeof msg, "colonne « %s » non reconnue : elle est ignorée (précisez-la avec --map)",
-				 csv_field(&r, i));
+			snprintf(msg, sizeof msg, "colonne « %s » non reconnue : elle est ignorée", csv_field(&r, i));
 			report(arg, 0, msg);
 		}
 		columns[i] = f;
@@ -147,16 +253,41 @@ int import_persons(struct db *db, const struct actor *by, const char *data, size
 		header_ok = 0;
 	}
 
-	/* First pass: check every line; keep the good ones. */
-	struct person *good = NULL;
-	int ngood = 0, cap = 0;
+	/* First pass: check every line, remember which are good (and the keys
+	 * of the people seen, for duplicates inside the file). The second pass
+	 * reads the file again to write the good lines: memory stays small
+	 * whatever the size of the file. */
+	unsigned char *good = NULL;
+	struct keyset seen = {0};
+	int ngood = 0, nrec = 0, cap = 0;
 	int64_t now = clock_now();
+	size_t data_start = (size_t)(r.p - data);
+	int first_line = r.line;
+	struct person p;
 	while (header_ok) {
 		buf_reset(&err);
 		int got = csv_next(&r, &err);
 		if (got == 0)
 			break;
+		if (nrec == cap) {
+			cap = cap ? cap * 2 : 1024;
+			unsigned char *g = realloc(good, (size_t)cap);
+			if (!g) {
+				report(arg, 0, "mémoire insuffisante");
+				res->bad++;
+				break;
+			}
+			good = g;
+		}
+		good[nrec++] = 0;
 		res->lines++;
+		if (res->lines > IMPORT_MAX_LINES) {
+			char msg[120];
+			snprintf(msg, sizeof msg, "le fichier dépasse %d lignes : découpez-le en plusieurs imports", IMPORT_MAX_LINES);
+			report(arg, 0, msg);
+			res->bad++;
+			break;
+		}
 		if (got < 0) {
 			report(arg, r.record_line, buf_cstr(&err));
 			res->bad++;
@@ -166,81 +297,33 @@ int import_persons(struct db *db, const struct actor *by, const char *data, size
 			res->lines--; /* a blank line */
 			continue;
 		}
-		if (r.nfields > ncols) {
-			char msg[120];
-			snprintf(msg, sizeof msg, "%d champs pour %d colonnes d'en-tête", r.nfields, ncols);
-			report(arg, r.record_line, msg);
-			res->bad++;
-			continue;
+		int status = check_line(db, by, opt, &r, columns, ncols, now, &p, &seen, 1, report, arg, res);
+		if (status == 1) {
+			good[nrec - 1] = 1;
+			ngood++;
 		}
-		if (ngood == cap) {
-			cap = cap ? cap * 2 : 64;
-			struct person *g = realloc(good, (size_t)cap * sizeof *good);
-			if (!g) {
-				report(arg, 0, "mémoire insuffisante");
-				res->bad++;
-				break;
-			}
-			good = g;
-		}
-		struct person *p = &good[ngood];
-		person_init(p, now);
-		if (opt->info_date)
-			cstr_copy(p->v[PF_INFO_DATE], PERSON_VALUE_MAX, opt->info_date);
-		if (opt->info_method)
-			cstr_copy(p->v[PF_INFO_METHOD], PERSON_VALUE_MAX, opt->info_method);
-		for (int i = 0; i < r.nfields; i++) {
-			if (columns[i] < 0)
-				continue;
-			const char *v = csv_field(&r, i);
-			if (columns[i] == PF_CIVILITE)
-				v = civilite_value(v);
-			if (person_fields[columns[i]].kind == FK_FLAG)
-				v = (!strcmp(v, "1") || !strcmp(v, "oui") || !strcmp(v, "Oui")) ? "1" : "0";
-			if (cstr_copy(p->v[columns[i]], PERSON_VALUE_MAX, v) < 0)
-				cstr_copy(p->v[columns[i]], PERSON_VALUE_MAX, "\x01"); /* fails validation: too long */
-		}
-		struct line_errors le = {report, arg, r.record_line, 0};
-		if (person_validate(p, by, line_error, &le) < 0) {
-			res->bad++;
-			continue;
-		}
-		/* The same person twice in the file, or already in Lien. */
-		int dup = 0;
-		for (int k = 0; k < ngood && !dup; k++)
-			dup = strcmp(good[k].v[PF_BIRTH_DATE], p->v[PF_BIRTH_DATE]) == 0 &&
-			      strcmp(good[k].v[PF_BIRTH_NAME], p->v[PF_BIRTH_NAME]) == 0 &&
-			      strcmp(good[k].v[PF_FIRST_NAMES], p->v[PF_FIRST_NAMES]) == 0;
-		struct person_hit hits[3];
-		int nd = dup ? 0 : person_duplicates(db, by, p, hits, 3);
-		if ((dup || nd > 0) && !opt->allow_duplicates) {
-			char msg[400];
-			if (dup)
-				snprintf(msg, sizeof msg, "cette personne figure déjà plus haut dans le fichier");
-			else
-				snprintf(msg, sizeof msg, "doublon probable du dossier %s (%s) : ligne ignorée "
-							  "(--allow-duplicates pour la créer quand même)",
-					 hits[0].file_number, hits[0].name);
-			report(arg, r.record_line, msg);
-			res->duplicates++;
-			res->bad++;
-			continue;
-		}
-		ngood++;
 	}
 	csv_free(&r);
-	buf_free(&converted);
 
-	int ok = header_ok && (res->bad == 0 || opt->skip_bad);
+	int ok = header_ok && res->lines <= IMPORT_MAX_LINES && (res->bad == 0 || opt->skip_bad);
 	if (ok && !opt->dry_run && ngood > 0) {
 		/* One transaction: all the good lines, or nothing. */
+		struct keyset again = {0};
+		struct import_result ignored = {0};
+		csv_init(&r, data + data_start, len - data_start, r.sep);
+		r.line = first_line;
 		if (db_begin(db) < 0) {
 			ok = 0;
 		} else {
-			for (int i = 0; i < ngood && ok; i++) {
+			for (int i = 0; i < nrec && ok; i++) {
 				buf_reset(&err);
-				if (person_create(db, by, &good[i], &err) < 0) {
-					report(arg, 0, buf_cstr(&err));
+				if (csv_next(&r, &err) != 1 || !good[i])
+					continue;
+				/* Checked against the database in the first pass: the people
+				 * written just before are not duplicates of each other. */
+				if (check_line(db, by, opt, &r, columns, ncols, now, &p, &again, 0, report, arg, &ignored) != 1 ||
+				    person_create(db, by, &p, &err) < 0) {
+					report(arg, r.record_line, buf_cstr(&err));
 					ok = 0;
 				}
 			}
@@ -251,9 +334,13 @@ int import_persons(struct db *db, const struct actor *by, const char *data, size
 			if (!ok)
 				db_rollback(db);
 		}
+		csv_free(&r);
+		free(again.slots);
 	}
+	buf_free(&converted);
 	if (ok)
 		res->imported = ngood;
+	free(seen.slots);
 	free(good);
 	buf_free(&err);
 	return ok ? 0 : -1;

@@ -12,6 +12,9 @@
 #include "db/db.h"
 #include "domain/domain.h"
 
+/* A bigger file is refused: it should be split (and checked in parts). */
+enum { IMPORT_MAX_LINES = 50000 };
+
 struct import_options {
 	const char *mapping;     /* "Header=field,Header2=field2" (field names of person.h), or NULL */
 	const char *info_date;   /* when the file has no information date column */

@@ -249,7 +249,8 @@ int http_parse_multipart(struct pool *pool, const char *content_type, const char
 			}
 			h += hl + 2;
 		}
-		if (!name || !name[0] || !utf8_valid_text(name, strlen(name), 0))
+		if (!name || !name[0] || !utf8_valid_text(name, strlen(name), 0) ||
+		    (filename && !utf8_valid_text(filename, strlen(filename), 0)))
 			return -1;
 		size_t len = (size_t)(next - data);
 		if (filename) {

@@ -85,7 +85,10 @@ struct http_config {
 	unsigned request_timeout_s; /* a whole request, headers and body (slow clients) */
 	size_t max_header_bytes;    /* per-connection memory for headers */
 	size_t max_body_bytes;      /* forms */
-	size_t max_upload_bytes;    /* multipart bodies (file uploads) */
+	size_t max_upload_bytes;    /* multipart bodies to routes that take a file */
+	/* Whether a route takes a file (set by the web layer), asked before the
+	 * body is read so that other routes refuse a large body at once. */
+	int (*accepts_upload)(int method, const char *path);
 	const char *tls_cert_file, *tls_key_file;
 	int behind_proxy;           /* trust X-Forwarded-For/Proto from loopback */
 };

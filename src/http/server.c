@@ -216,9 +216,10 @@ static void start_request(struct http_server *s, struct conn_state *st, struct M
 	req->conn = conn;
 	req->method = parse_method(method);
 	req->path = pool_strdup(req->pool, url ? url : "/");
-	/* Forms are small; only a file upload may be larger. */
+	/* Forms are small; only a file upload to a route that takes one may be larger. */
 	const char *ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-	int upload = ctype && strncasecmp(ctype, "multipart/form-data", 19) == 0;
+	int upload = ctype && strncasecmp(ctype, "multipart/form-data", 19) == 0 && s->cfg.accepts_upload &&
+		     s->cfg.accepts_upload(req->method, req->path);
 	buf_init(&req->body, upload && s->cfg.max_upload_bytes ? s->cfg.max_upload_bytes : s->cfg.max_body_bytes);
 	req->form_limit = s->cfg.max_body_bytes;
 	buf_init(&st->resp.body, 0);

@@ -111,6 +111,14 @@ const struct route *web_route_match(int method, const char *path, int64_t *id, i
 	return NULL;
 }
 
+int web_accepts_upload(int method, const char *path)
+{
+	int64_t a, b;
+	int status;
+	const struct route *r = web_route_match(method, path, &a, &b, &status);
+	return r && (r->flags & R_UPLOAD);
+}
+
 static const char SESSION_COOKIE[] = "lien_session";
 
 /* A POST that finds no valid session (expired during a long interview

@@ -47,6 +47,8 @@ extern const size_t web_nroutes;
 
 /* The entry point given to the HTTP layer. */
 void web_handle(struct request *req, struct response *resp);
+/* Whether a route takes a file upload (http_config.accepts_upload). */
+int web_accepts_upload(int method, const char *path);
 /* Matches a method and path against the table (also used by the
  * authorization-matrix test). Returns the route or NULL; *status is 404 or 405. */
 const struct route *web_route_match(int method, const char *path, int64_t *id, int64_t *id2, int *status);
