@@ -1,4 +1,5 @@
 #include "view/tpl.h"
+#include "core/pool.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -27,7 +28,10 @@ struct tpl_entry {
 	size_t aitems;
 };
 
+/* Everything of a context tree lives in one pool owned by the root: a page
+ * sets hundreds of values, and one free at the end beats one per value. */
 struct tpl_ctx {
+	struct pool *pool; /* the root's */
 	struct tpl_entry *ents;
 	uint32_t *hashes; /* hashes[i] is the hash of ents[i].key: lookups scan it */
 	size_t n;
@@ -47,9 +51,17 @@ static uint32_t key_hash(const char *key, size_t len)
 
 static struct tpl_ctx *ctx_alloc(struct tpl_ctx *root)
 {
-	struct tpl_ctx *c = calloc(1, sizeof *c);
-	if (c)
-		c->root = root ? root : c;
+	struct pool *pool = root ? root->pool : pool_new();
+	if (!pool)
+		return NULL;
+	struct tpl_ctx *c = pool_alloc(pool, sizeof *c);
+	if (!c) {
+		if (!root)
+			pool_free(pool);
+		return NULL;
+	}
+	c->pool = pool;
+	c->root = root ? root : c;
 	return c;
 }
 
@@ -58,26 +70,18 @@ struct tpl_ctx *tpl_ctx_new(void)
 	return ctx_alloc(NULL);
 }
 
+/* The items' memory stays in the pool until the root is freed. */
 static void entry_free_items(struct tpl_entry *e)
 {
-	for (size_t i = 0; i < e->nitems; i++)
-		tpl_ctx_free(e->items[i]);
-	free(e->items);
 	e->items = NULL;
 	e->nitems = e->aitems = 0;
 }
 
 void tpl_ctx_free(struct tpl_ctx *ctx)
 {
-	if (!ctx)
-		return;
-	for (size_t i = 0; i < ctx->n; i++) {
-		entry_free_items(&ctx->ents[i]);
-		free(ctx->ents[i].key);
-	}
-	free(ctx->ents);
-	free(ctx->hashes);
-	free(ctx);
+	/* Only the root owns the pool; a child goes with it. */
+	if (ctx && ctx->root == ctx)
+		pool_free(ctx->pool);
 }
 
 static void ctx_fail(struct tpl_ctx *ctx)
@@ -107,13 +111,15 @@ static struct tpl_entry *ctx_slot(struct tpl_ctx *ctx, const char *key, size_t k
 		return e;
 	if (ctx->n == ctx->alloc) {
 		size_t na = ctx->alloc ? ctx->alloc * 2 : 16;
-		struct tpl_entry *p = realloc(ctx->ents, na * sizeof *p);
-		if (!p)
+		struct tpl_entry *p = pool_alloc(ctx->pool, na * sizeof *p);
+		uint32_t *h = pool_alloc(ctx->pool, na * sizeof *h);
+		if (!p || !h)
 			return NULL;
+		if (ctx->n) {
+			memcpy(p, ctx->ents, ctx->n * sizeof *p);
+			memcpy(h, ctx->hashes, ctx->n * sizeof *h);
+		}
 		ctx->ents = p;
-		uint32_t *h = realloc(ctx->hashes, na * sizeof *h);
-		if (!h)
-			return NULL;
 		ctx->hashes = h;
 		ctx->alloc = na;
 	}
@@ -131,7 +137,6 @@ static void ctx_unset(struct tpl_ctx *ctx, const char *key)
 	if (!e)
 		return;
 	entry_free_items(e);
-	free(e->key);
 	size_t i = (size_t)(e - ctx->ents);
 	ctx->n--;
 	ctx->ents[i] = ctx->ents[ctx->n];
@@ -150,20 +155,17 @@ static void ctx_put(struct tpl_ctx *ctx, const char *key, const char *value, siz
 	size_t klen = strlen(key);
 	if (len > SIZE_MAX - klen - 2)
 		goto fail;
-	char *mem = malloc(klen + len + 2);
+	char *mem = pool_alloc(ctx->pool, klen + len + 2);
 	if (!mem)
 		goto fail;
 	struct tpl_entry *e = ctx_slot(ctx, key, klen);
-	if (!e) {
-		free(mem);
+	if (!e)
 		goto fail;
-	}
 	memcpy(mem, key, klen + 1);
 	if (len)
 		memcpy(mem + klen + 1, value, len);
 	mem[klen + 1 + len] = '\0';
 	entry_free_items(e);
-	free(e->key);
 	e->key = mem;
 	e->value = mem + klen + 1;
 	e->vlen = len;
@@ -192,21 +194,41 @@ void tpl_setf(struct tpl_ctx *ctx, const char *key, const char *fmt, ...)
 {
 	if (!ctx)
 		return;
-	struct buf b = BUF_INIT;
+	char small[128];
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = buf_vappendf(&b, fmt, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
-	if (rc < 0)
+	if (n < 0) {
 		ctx_fail(ctx);
-	else
-		tpl_setn(ctx, key, buf_cstr(&b), b.len);
-	buf_free(&b);
+	} else if ((size_t)n < sizeof small) {
+		tpl_setn(ctx, key, small, (size_t)n);
+	} else {
+		struct buf b = BUF_INIT;
+		va_start(ap, fmt);
+		int rc = buf_vappendf(&b, fmt, ap);
+		va_end(ap);
+		if (rc < 0)
+			ctx_fail(ctx);
+		else
+			tpl_setn(ctx, key, buf_cstr(&b), b.len);
+		buf_free(&b);
+	}
 }
 
+/* Numbers are set on every row of every list: no printf for them. */
 void tpl_set_int(struct tpl_ctx *ctx, const char *key, long long v)
 {
-	tpl_setf(ctx, key, "%lld", v);
+	char digits[24];
+	size_t i = sizeof digits;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		digits[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[--i] = '-';
+	tpl_setn(ctx, key, digits + i, sizeof digits - i);
 }
 
 void tpl_set_bool(struct tpl_ctx *ctx, const char *key, int v)
@@ -222,14 +244,13 @@ struct tpl_ctx *tpl_list_add(struct tpl_ctx *ctx, const char *key)
 	struct tpl_entry *e = ctx_find(ctx, key, klen, key_hash(key, klen));
 	char *mem = NULL;
 	if (!e || e->kind != KIND_LIST) {
-		mem = malloc(klen + 1);
+		mem = pool_alloc(ctx->pool, klen + 1);
 		if (!mem)
 			goto fail;
 		memcpy(mem, key, klen + 1);
 		e = ctx_slot(ctx, key, klen);
 		if (!e)
 			goto fail;
-		free(e->key);
 		e->key = mem;
 		e->value = mem + klen; /* "" */
 		e->vlen = 0;
@@ -238,9 +259,11 @@ struct tpl_ctx *tpl_list_add(struct tpl_ctx *ctx, const char *key)
 	}
 	if (e->nitems == e->aitems) {
 		size_t na = e->aitems ? e->aitems * 2 : 8;
-		struct tpl_ctx **p = realloc(e->items, na * sizeof *p);
+		struct tpl_ctx **p = pool_alloc(ctx->pool, na * sizeof *p);
 		if (!p)
 			goto fail;
+		if (e->nitems)
+			memcpy(p, e->items, e->nitems * sizeof *p);
 		e->items = p;
 		e->aitems = na;
 	}
@@ -250,7 +273,6 @@ struct tpl_ctx *tpl_list_add(struct tpl_ctx *ctx, const char *key)
 	e->items[e->nitems++] = item;
 	return item;
 fail:
-	free(mem);
 	ctx_fail(ctx);
 	return NULL;
 }

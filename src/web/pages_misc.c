@@ -26,25 +26,26 @@ void page_accessibility(struct web *w)
 	web_render(w, "accessibility", "Déclaration d'accessibilité");
 }
 
+struct home {
+	struct web *w;
+	char today[16]; /* YYYY-MM-DD in Paris, computed once for all the tasks */
+};
+
 static void add_my_task(void *arg, const struct task *t)
 {
-	struct web *w = arg;
-	char today[16];
-	int y, m, d;
-	civil_from_days((clock_now() + clock_paris_offset(clock_now())) / 86400, &y, &m, &d);
-	snprintf(today, sizeof today, "%04d-%02d-%02d", y, m, d);
-	int cmp = t->due_date[0] ? strcmp(t->due_date, today) : 1;
+	struct home *h = arg;
+	int cmp = t->due_date[0] ? strcmp(t->due_date, h->today) : 1;
 	const char *group = cmp < 0 ? "overdue" : cmp == 0 ? "due_today" : "upcoming";
-	struct tpl_ctx *c = tpl_list_add(w->tpl, group);
-	char due[16] = "";
-	if (t->due_date[0])
-		snprintf(due, sizeof due, "%.2s/%.2s/%.4s", t->due_date + 8, t->due_date + 5, t->due_date);
+	struct tpl_ctx *c = tpl_list_add(h->w->tpl, group);
+	if (strlen(t->due_date) == 10) {
+		const char *d = t->due_date; /* YYYY-MM-DD -> DD/MM/YYYY */
+		char due[11] = {d[8], d[9], '/', d[5], d[6], '/', d[0], d[1], d[2], d[3], '\0'};
+		tpl_set(c, "due", due);
+	}
 	tpl_set_int(c, "id", t->id);
 	tpl_set(c, "text", t->text);
-	tpl_set(c, "due", due);
 	tpl_set_int(c, "person_id", t->person_id);
 	tpl_set(c, "person_name", t->person_name);
-	tpl_set_bool(w->tpl, "has_tasks", 1);
 }
 
 static void add_recent(void *arg, const struct person_hit *h)
@@ -59,7 +60,14 @@ static void add_recent(void *arg, const struct person_hit *h)
 void page_home(struct web *w)
 {
 	if (w->sess.user.role & ROLES_STRUCTURE) {
-		task_list_mine(w->db, &w->actor, add_my_task, w);
+		struct home h = {.w = w};
+		int y, m, d;
+		civil_from_days((clock_now() + clock_paris_offset(clock_now())) / 86400, &y, &m, &d);
+		snprintf(h.today, sizeof h.today, "%04d-%02d-%02d", y, m, d);
+		task_list_mine(w->db, &w->actor, add_my_task, &h);
+		if (tpl_get(w->tpl, "overdue") ||
+		    tpl_get(w->tpl, "due_today") || tpl_get(w->tpl, "upcoming"))
+			tpl_set_bool(w->tpl, "has_tasks", 1);
 		person_recent(w->db, &w->actor, add_recent, w);
 		tpl_set_bool(w->tpl, "staff", 1);
 	}
