@@ -29,6 +29,7 @@ void page_accessibility(struct web *w)
 struct home {
 	struct web *w;
 	char today[16]; /* YYYY-MM-DD in Paris, computed once for all the tasks */
+	int count;
 };
 
 static void add_my_task(void *arg, const struct task *t)
@@ -37,6 +38,7 @@ static void add_my_task(void *arg, const struct task *t)
 	int cmp = t->due_date[0] ? strcmp(t->due_date, h->today) : 1;
 	const char *group = cmp < 0 ? "overdue" : cmp == 0 ? "due_today" : "upcoming";
 	struct tpl_ctx *c = tpl_list_add(h->w->tpl, group);
+	h->count++;
 	if (strlen(t->due_date) == 10) {
 		const char *d = t->due_date; /* YYYY-MM-DD -> DD/MM/YYYY */
 		char due[11] = {d[8], d[9], '/', d[5], d[6], '/', d[0], d[1], d[2], d[3], '\0'};
@@ -65,9 +67,7 @@ void page_home(struct web *w)
 		civil_from_days((clock_now() + clock_paris_offset(clock_now())) / 86400, &y, &m, &d);
 		snprintf(h.today, sizeof h.today, "%04d-%02d-%02d", y, m, d);
 		task_list_mine(w->db, &w->actor, add_my_task, &h);
-		if (tpl_get(w->tpl, "overdue") ||
-		    tpl_get(w->tpl, "due_today") || tpl_get(w->tpl, "upcoming"))
-			tpl_set_bool(w->tpl, "has_tasks", 1);
+		tpl_set_bool(w->tpl, "has_tasks", h.count > 0);
 		person_recent(w->db, &w->actor, add_recent, w);
 		tpl_set_bool(w->tpl, "staff", 1);
 	}
