@@ -106,6 +106,7 @@ int main(int argc, char **argv)
 		c.db_url = "var/lien.db";
 	if (crypto_init() < 0)
 		return cmd_fail("libsodium n'a pas pu être initialisée");
+	db_global_init();
 
 	if (cmd->flags & CMD_CREATE)
 		make_parent_dir(c.db_url);

@@ -37,6 +37,14 @@ void pool_free(struct pool *p)
 
 void *pool_alloc(struct pool *p, size_t n)
 {
+	void *r = pool_alloc_raw(p, n);
+	if (r)
+		memset(r, 0, n);
+	return r;
+}
+
+void *pool_alloc_raw(struct pool *p, size_t n)
+{
 	n = (n + 15) & ~(size_t)15;
 	struct chunk *c = p->head;
 	if (!c || c->size - c->used < n) {
@@ -57,7 +65,6 @@ void *pool_alloc(struct pool *p, size_t n)
 	}
 	void *r = c->data + c->used;
 	c->used += n;
-	memset(r, 0, n);
 	return r;
 }
 

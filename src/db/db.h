@@ -38,6 +38,10 @@ enum {
 	DB_FULL = -4,         /* disk full or read-only medium */
 };
 
+/* Process-wide settings, before any database is opened (no allocation
+ * statistics: their global mutex would serialise the server's threads). */
+void db_global_init(void);
+
 /* Opens a database named by a path (SQLite) or, later, postgres://. The
  * connection is configured (WAL, foreign keys, synchronous FULL, defensive
  * mode). NULL with a one-line French message in err on failure. */

@@ -63,6 +63,11 @@ static int fail(struct db *db, int rc)
 	return db->last_error;
 }
 
+void db_global_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct db *db_open(const char *url, int flags, struct buf *err)
 {
 	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {

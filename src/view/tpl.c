@@ -155,7 +155,7 @@ static void ctx_put(struct tpl_ctx *ctx, const char *key, const char *value, siz
 	size_t klen = strlen(key);
 	if (len > SIZE_MAX - klen - 2)
 		goto fail;
-	char *mem = pool_alloc(ctx->pool, klen + len + 2);
+	char *mem = pool_alloc_raw(ctx->pool, klen + len + 2);
 	if (!mem)
 		goto fail;
 	struct tpl_entry *e = ctx_slot(ctx, key, klen);
