@@ -114,20 +114,20 @@ const char *buf_cstr(const struct buf *b)
 	return b->data ? b->data : "";
 }
 
+/* Bytes that HTML escaping replaces: a table lookup per byte is cheaper than
+ * a switch, and pages escape every value they show. */
+static const unsigned char HTML_SPECIAL[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
+static const char *const HTML_ENTITY[] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+
 int buf_append_html(struct buf *b, const char *s, size_t n)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		if (buf_append(b, s + start, i - start) < 0 || buf_puts(b, rep) < 0)
+		unsigned char k = HTML_SPECIAL[p[i]];
+		if (!k)
+			continue;
+		if (buf_append(b, s + start, i - start) < 0 || buf_puts(b, HTML_ENTITY[k]) < 0)
 			return -1;
 		start = i + 1;
 	}
