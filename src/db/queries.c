@@ -82,7 +82,7 @@ const char SQL_AUDIT_RECENT[] =
 /* The columns shown in search results and duplicate lists. */
 #define PERSON_HIT_COLS \
 	"p.id, p.file_number, p.civilite, p.birth_name, p.usage_name, p.first_names, p.birth_date, " \
-	"p.commune_name, p.phone, p.status, p.search_name "
+	"p.commune_name, p.phone, p.status, p.search_name, p.restricted "
 
 const char SQL_PERSON_COUNT[] = "SELECT count(*) FROM persons WHERE structure_id = $1";
 const char SQL_PERSON_INSERT[] =

@@ -538,6 +538,25 @@ static void hit_from_row(struct db_stmt *st, struct person_hit *h)
 	cstr_copy(h->phone, sizeof h->phone, db_col_text(st, 8));
 	cstr_copy(h->status, sizeof h->status, db_col_text(st, 9));
 	cstr_copy(h->sort_key, sizeof h->sort_key, db_col_text(st, 10));
+	h->restricted = (int)db_col_int(st, 11);
+}
+
+/* A restricted file is listed (so that nobody creates a second one) but
+ * shows no identity to someone who is neither its referent nor a head of
+ * service. Runs after the listing statement is done. */
+static void mask_restricted(struct db *db, const struct actor *by, struct person_hit *hits, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (!hits[i].restricted || by->role == ROLE_RESPONSABLE)
+			continue;
+		int64_t is_referent = 0;
+		db_get_int(db, SQL_REFERENT_IS, &is_referent, "ii", hits[i].id, by->user_id);
+		if (is_referent)
+			continue;
+		hits[i].masked = 1;
+		cstr_copy(hits[i].name, sizeof hits[i].name, "Dossier réservé à ses référents");
+		hits[i].birth_date[0] = hits[i].commune[0] = hits[i].phone[0] = '\0';
+	}
 }
 
 /* 1 if every word of the query is a prefix of some word of the folded names. */
@@ -564,7 +583,8 @@ static int words_match(const char *folded_names, const char *query_words)
 	return 1;
 }
 
-static int collect(struct db_stmt *st, struct person_hit *hits, int max, const char *words)
+static int collect(struct db *db, const struct actor *by, struct db_stmt *st, struct person_hit *hits, int max,
+		   const char *words)
 {
 	int n = 0, rc;
 	while (n < max && (rc = db_step(st)) == 1) {
@@ -577,6 +597,7 @@ static int collect(struct db_stmt *st, struct person_hit *hits, int max, const c
 			hit_from_row(st, &hits[n++]);
 	}
 	db_done(st);
+	mask_restricted(db, by, hits, n);
 	return n;
 }
 
@@ -600,18 +621,18 @@ int person_search(struct db *db, const struct actor *by, const char *query, stru
 		char iso[16];
 		snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
 		struct db_stmt *st = db_query(db, SQL_PERSON_SEARCH_BIRTH, "is", by->structure_id, iso);
-		return st ? collect(st, hits, max, NULL) : DB_ERR;
+		return st ? collect(db, by, st, hits, max, NULL) : DB_ERR;
 	}
 	if (strlen(q) == 11 && q[4] == '-' && strspn(q, "0123456789-") == 11) {
 		struct db_stmt *st = db_query(db, SQL_PERSON_SEARCH_NUMBER, "is", by->structure_id, q);
-		return st ? collect(st, hits, max, NULL) : DB_ERR;
+		return st ? collect(db, by, st, hits, max, NULL) : DB_ERR;
 	}
 	char digits[40];
 	if (strspn(q, "0123456789 +.") == strlen(q) && phone_digits(q, digits, sizeof digits) >= 4) {
 		char upper[48];
 		snprintf(upper, sizeof upper, "%s\x7f", digits);
 		struct db_stmt *st = db_query(db, SQL_PERSON_SEARCH_PHONE, "iss", by->structure_id, digits, upper);
-		return st ? collect(st, hits, max, NULL) : DB_ERR;
+		return st ? collect(db, by, st, hits, max, NULL) : DB_ERR;
 	}
 	struct buf folded = BUF_INIT;
 	if (text_fold(q, &folded) < 0 || folded.len == 0) {
@@ -641,7 +662,7 @@ int person_search(struct db *db, const struct actor *by, const char *query, stru
 	/* The index gives matches in token order and the scan stops at max;
 	 * the few hits kept are then sorted by name for display. */
 	struct db_stmt *st = db_query(db, SQL_PERSON_SEARCH_NAME, "issss", by->structure_id, lo, hi, lo2, hi2);
-	int n = st ? collect(st, hits, max, folded.data) : DB_ERR;
+	int n = st ? collect(db, by, st, hits, max, folded.data) : DB_ERR;
 	buf_free(&folded);
 	if (n > 1)
 		qsort(hits, (size_t)n, sizeof *hits, cmp_hit_name);
@@ -728,6 +749,7 @@ int person_duplicates(struct db *db, const struct actor *by, const struct person
 	buf_free(&fam);
 	buf_free(&first);
 	buf_free(&all);
+	mask_restricted(db, by, hits, n);
 	return n;
 }
 

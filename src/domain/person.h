@@ -125,6 +125,8 @@ struct person_hit {
 	char phone[32];
 	char status[16];
 	char sort_key[200];   /* folded names: sorts as people expect */
+	int restricted;
+	int masked;           /* a restricted file the actor may not open: identity hidden */
 };
 
 /* Search by name prefix (accents and case ignored, any name, words in any

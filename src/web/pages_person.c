@@ -49,6 +49,7 @@ static void add_hits(struct web *w, const char *list, const struct person_hit *h
 		tpl_set(h, "commune", hits[i].commune);
 		tpl_set(h, "phone", hits[i].phone);
 		tpl_set_bool(h, "archived", strcmp(hits[i].status, "archived") == 0);
+		tpl_set_bool(h, "masked", hits[i].masked);
 	}
 }
 

@@ -640,6 +640,14 @@ module.exports = function persons(h) {
 		status(await addEntry(b, id, { summary: 'RESTREINT-TS2' }), 404, 'journal POST by the other worker');
 		status(await post(b, `/personnes/${id}/referents`, { user_id: String(U['p.ts2'].id) }), 404, 'the other worker makes itself referent');
 		status(await client('p.acc').get(`/personnes/${id}`), 404, 'accueil');
+		/* Listed in searches (no second file gets created) but without identity. */
+		const found = await b.get('/personnes?q=' + encodeURIComponent('garnier solène'));
+		status(found, 200, 'search by the other worker');
+		has(found.body, 'Dossier réservé à ses référents', 'the restricted file is listed as such');
+		hasNot(found.body, '30/11/1992', 'no birth date of a restricted file');
+		hasNot(found.body, `href="/personnes/${id}"`, 'no link to a restricted file');
+		const byReferent = await a.get('/personnes?q=' + encodeURIComponent('garnier solène'));
+		has(byReferent.body, '30/11/1992', 'its referent sees it in full');
 		const resp = await client('p.resp').get(`/personnes/${id}`);
 		status(resp, 200, 'the responsable');
 		has(resp.body, 'réservé aux référents', 'the page says the file is restricted');
