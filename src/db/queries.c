@@ -242,3 +242,9 @@ const char SQL_REPORT_ENTRIES[] =
 /* The people seen are then read in one sequential pass, not one lookup per entry. */
 const char SQL_REPORT_PERSONS[] =
 	"SELECT id, birth_date, civilite, commune_name, created_at FROM persons WHERE structure_id = $1";
+
+const char SQL_THEMES_OF_STRUCTURE[] =
+	"SELECT value, label, active FROM structure_themes WHERE structure_id = $1 ORDER BY label";
+const char SQL_THEME_SET[] =
+	"INSERT INTO structure_themes(structure_id, value, label, active) VALUES ($1, $2, $3, $4) "
+	"ON CONFLICT (structure_id, value) DO UPDATE SET label = $3, active = $4";

@@ -114,3 +114,5 @@ extern const char SQL_AUDIT_HEAD_SET[];
 /* reports */
 extern const char SQL_REPORT_ENTRIES[];
 extern const char SQL_REPORT_PERSONS[];
+extern const char SQL_THEMES_OF_STRUCTURE[];
+extern const char SQL_THEME_SET[];

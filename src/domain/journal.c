@@ -3,6 +3,7 @@
 #include "core/crypto.h"
 #include "db/queries.h"
 #include "domain/audit.h"
+#include "core/text.h"
 #include "domain/user.h"
 
 #include <stdio.h>
@@ -47,6 +48,89 @@ const struct choice journal_themes[] = {
 	{"souvrir-a-linternational", "S'ouvrir à l'international"},
 	{"trouver-un-emploi", "Trouver un emploi"},
 	{NULL, NULL}};
+
+int themes_load(struct db *db, int64_t structure_id, struct theme_list *out)
+{
+	out->n = 0;
+	for (const struct choice *c = journal_themes; c->value && out->n < THEMES_MAX; c++) {
+		struct theme *t = &out->items[out->n++];
+		cstr_copy(t->value, sizeof t->value, c->value);
+		cstr_copy(t->label, sizeof t->label, c->label);
+		t->active = t->is_default = 1;
+	}
+	struct db_stmt *st = db_query(db, SQL_THEMES_OF_STRUCTURE, "i", structure_id);
+	if (!st)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		struct theme *t = NULL;
+		for (int i = 0; i < out->n && !t; i++)
+			if (strcmp(out->items[i].value, db_col_text(st, 0)) == 0)
+				t = &out->items[i];
+		if (!t && out->n < THEMES_MAX) {
+			t = &out->items[out->n++];
+			memset(t, 0, sizeof *t);
+			cstr_copy(t->value, sizeof t->value, db_col_text(st, 0));
+			cstr_copy(t->label, sizeof t->label, db_col_text(st, 1));
+		}
+		if (t)
+			t->active = (int)db_col_int(st, 2);
+	}
+	db_done(st);
+	return rc;
+}
+
+const char *theme_label(const struct theme_list *l, const char *value)
+{
+	for (int i = 0; i < l->n; i++)
+		if (strcmp(l->items[i].value, value) == 0)
+			return l->items[i].label;
+	return value;
+}
+
+int theme_set(struct db *db, const struct actor *by, const char *value, const char *label, int active, struct buf *err)
+{
+	struct theme_list l;
+	if (themes_load(db, by->structure_id, &l) < 0) {
+		buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));
+		return -1;
+	}
+	char made[64];
+	if (!value) {
+		/* A new theme: its value is made from its label. */
+		size_t n = label ? strlen(label) : 0;
+		if (n < 2 || n > 100 || !utf8_valid_text(label, n, 0)) {
+			buf_puts(err, "Le nom du thème doit faire entre 2 et 100 caractères.");
+			return -1;
+		}
+		if (l.n >= THEMES_MAX) {
+			buf_puts(err, "Le nombre de thèmes est limité à 64.");
+			return -1;
+		}
+		struct buf f = BUF_INIT;
+		text_fold(label, &f);
+		snprintf(made, sizeof made, "local-%.50s", buf_cstr(&f));
+		buf_free(&f);
+		for (char *c = made; *c; c++)
+			if (*c == ' ')
+				*c = '-';
+		value = made;
+	} else {
+		label = theme_label(&l, value);
+		if (label == value) {
+			buf_puts(err, "Thème inconnu.");
+			return -1;
+		}
+	}
+	if (db_begin(db) < 0 || db_exec(db, SQL_THEME_SET, "issd", by->structure_id, value, label, active ? 1 : 0) < 0 ||
+	    audit_log(db, by, active ? "theme.on" : "theme.off", "structure", by->structure_id, value) < 0 ||
+	    db_commit(db) < 0) {
+		db_rollback(db);
+		buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
 
 static int in_choices(const struct choice *c, const char *v)
 {
@@ -113,7 +197,10 @@ int64_t journal_add(struct db *db, const struct actor *by, int64_t person_id, co
 		FIELD_ERROR("kind", "L'accueil ne peut noter qu'un passage à l'accueil.");
 	if (in->duration[0] && str_to_i64(str_from(in->duration), 0, 24 * 60, &duration) < 0)
 		FIELD_ERROR("duration", "Durée en minutes, entre 0 et 1440.");
-	/* Themes: each must be a known value. */
+	/* Themes: each must be one the structure uses. */
+	struct theme_list tl;
+	if (themes_load(db, by->structure_id, &tl) < 0)
+		tl.n = 0;
 	char themes[800];
 	if (cstr_copy(themes, sizeof themes, in->themes) < 0) {
 		FIELD_ERROR("themes", "Trop de thèmes.");
@@ -122,7 +209,10 @@ int64_t journal_add(struct db *db, const struct actor *by, int64_t person_id, co
 			char *comma = strchr(t, ',');
 			if (comma)
 				*comma = '\0';
-			if (!in_choices(journal_themes, t)) {
+			int known = 0;
+			for (int i = 0; i < tl.n && !known; i++)
+				known = tl.items[i].active && strcmp(tl.items[i].value, t) == 0;
+			if (!known) {
 				FIELD_ERROR("themes", "Thème inconnu.");
 				break;
 			}

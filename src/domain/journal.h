@@ -18,6 +18,23 @@ extern const struct choice journal_kinds[];
  * Licence Ouverte 2.0), the default list of themes. */
 extern const struct choice journal_themes[];
 
+/* The themes a structure uses: the defaults it keeps and its own. */
+enum { THEMES_MAX = 64 };
+struct theme {
+	char value[64], label[120];
+	int active, is_default;
+};
+struct theme_list {
+	struct theme items[THEMES_MAX];
+	int n;
+};
+/* All themes (active or not) of a structure, defaults first. 0 or <0. */
+int themes_load(struct db *db, int64_t structure_id, struct theme_list *out);
+/* The label of a theme value, or the value itself. */
+const char *theme_label(const struct theme_list *l, const char *value);
+/* Switches a theme on or off, or adds one (value NULL: made from the label). */
+int theme_set(struct db *db, const struct actor *by, const char *value, const char *label, int active, struct buf *err);
+
 enum { NOTE_MAX = 20000, SUMMARY_MAX = 20000 };
 
 struct entry_input {

@@ -101,7 +101,8 @@ static const char *age_band(const char *birth, int64_t at_day)
 }
 
 /* One period; prev says which column of the rows it fills. */
-static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_to, int prev, struct activity_report *r)
+static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_to, int prev, struct activity_report *r,
+		const struct theme_list *theme_names)
 {
 	struct idset seen = {0};
 	struct db_stmt *st = db_query(db, SQL_REPORT_ENTRIES, "iii", structure_id, t_from, t_to);
@@ -114,13 +115,13 @@ static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_t
 		minutes += db_col_int(st, 4);
 		bump(&r->tables[RT_KIND], db_col_text(st, 1), choice_label(journal_kinds, db_col_text(st, 1)), prev);
 		bump(&r->tables[RT_MEDIUM], db_col_text(st, 2), choice_label(journal_media, db_col_text(st, 2)), prev);
-		char themes[800];
-		cstr_copy(themes, sizeof themes, db_col_text(st, 3));
-		for (char *t = themes; *t;) {
+		char values[800];
+		cstr_copy(values, sizeof values, db_col_text(st, 3));
+		for (char *t = values; *t;) {
 			char *comma = strchr(t, ',');
 			if (comma)
 				*comma = '\0';
-			bump(&r->tables[RT_THEME], t, choice_label(journal_themes, t), prev);
+			bump(&r->tables[RT_THEME], t, theme_label(theme_names, t), prev);
 			if (!comma)
 				break;
 			t = comma + 1;
@@ -220,8 +221,14 @@ int report_activity(struct db *db, int64_t structure_id, const char *from, const
 		r->tables[t].title = titles[t][0];
 		r->tables[t].unit = titles[t][1];
 	}
-	if (scan(db, structure_id, local_midnight(day_from), local_midnight(day_to + 1), 0, r) < 0 ||
-	    scan(db, structure_id, local_midnight(day_from - len), local_midnight(day_from), 1, r) < 0) {
+	struct theme_list *themes = malloc(sizeof *themes);
+	int rc = themes ? themes_load(db, structure_id, themes) : -1;
+	if (rc >= 0)
+		rc = scan(db, structure_id, local_midnight(day_from), local_midnight(day_to + 1), 0, r, themes);
+	if (rc >= 0)
+		rc = scan(db, structure_id, local_midnight(day_from - len), local_midnight(day_from), 1, r, themes);
+	free(themes);
+	if (rc < 0) {
 		buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));
 		return -1;
 	}

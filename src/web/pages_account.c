@@ -2,6 +2,7 @@
 #include "web/web.h"
 #include "core/clock.h"
 #include "domain/audit.h"
+#include "domain/journal.h"
 #include "domain/user.h"
 
 #include <stdio.h>
@@ -202,6 +203,15 @@ void page_structure(struct web *w)
 		tpl_set(w->tpl, "address", c.address);
 		tpl_set(w->tpl, "hours", c.hours);
 	}
+	struct theme_list *themes = pool_alloc(w->req->pool, sizeof *themes);
+	if (themes && themes_load(w->db, w->actor.structure_id, themes) >= 0)
+		for (int i = 0; i < themes->n; i++) {
+			struct tpl_ctx *t = tpl_list_add(w->tpl, "themes");
+			tpl_set(t, "value", themes->items[i].value);
+			tpl_set(t, "label", themes->items[i].label);
+			tpl_set_bool(t, "active", themes->items[i].active);
+			tpl_set_bool(t, "own", !themes->items[i].is_default);
+		}
 	web_render(w, "structure", "Ma structure");
 }
 
@@ -225,4 +235,24 @@ void page_structure_post(struct web *w)
 	tpl_set(w->tpl, "address", web_form(w, "address"));
 	tpl_set(w->tpl, "hours", web_form(w, "hours"));
 	page_structure(w);
+}
+
+/* Themes of the journal: switch one on or off, or add one. */
+void page_structure_themes(struct web *w)
+{
+	struct buf err = BUF_INIT;
+	const char *label = req_form(w->req, "nouveau_theme");
+	int rc;
+	if (label && label[0])
+		rc = theme_set(w->db, &w->actor, NULL, label, 1, &err);
+	else
+		rc = theme_set(w->db, &w->actor, web_form(w, "theme"), NULL, strcmp(web_form(w, "actif"), "1") == 0, &err);
+	if (rc < 0) {
+		web_field_error(w, "nouveau_theme", buf_cstr(&err));
+		buf_free(&err);
+		page_structure(w);
+		return;
+	}
+	buf_free(&err);
+	web_redirect(w, "/structure#themes", "Thèmes enregistrés.");
 }

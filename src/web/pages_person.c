@@ -239,9 +239,16 @@ struct page_state {
 	int count;
 };
 
+/* What the journal callbacks need: the page and the structure's themes. */
+struct journal_page {
+	struct web *w;
+	struct theme_list themes;
+};
+
 static void add_entry(void *arg, const struct entry *e)
 {
-	struct web *w = arg;
+	struct journal_page *jp = arg;
+	struct web *w = jp->w;
 	struct tpl_ctx *c = tpl_list_add(w->tpl, "entries");
 	char when[64];
 	clock_format_fr(e->at, when, sizeof when);
@@ -264,7 +271,7 @@ static void add_entry(void *arg, const struct entry *e)
 		char *comma = strchr(t, ',');
 		if (comma)
 			*comma = '\0';
-		tpl_set(tpl_list_add(c, "themes"), "label", choice_label(journal_themes, t));
+		tpl_set(tpl_list_add(c, "themes"), "label", theme_label(&jp->themes, t));
 		if (!comma)
 			break;
 		t = comma + 1;
@@ -355,7 +362,14 @@ static void render_file(struct web *w, const struct person *p, int reveal_nir)
 	user_list(w->db, w->actor.structure_id, add_colleague, w);
 	if (person_can_follow(&w->actor))
 		task_list_person(w->db, &w->actor, p->id, add_task, w);
-	journal_list(w->db, &w->actor, p->id, 50, add_entry, w);
+	struct journal_page *jp = pool_alloc(w->req->pool, sizeof *jp);
+	if (!jp) {
+		web_error(w, 500, NULL);
+		return;
+	}
+	jp->w = w;
+	themes_load(w->db, w->actor.structure_id, &jp->themes);
+	journal_list(w->db, &w->actor, p->id, 50, add_entry, jp);
 
 	/* The quick entry form: now, me, the medium I used last. */
 	char medium[40];
@@ -375,11 +389,14 @@ static void render_file(struct web *w, const struct person *p, int reveal_nir)
 		tpl_set(o, "label", choice_label(journal_kinds, "accueil"));
 		tpl_set_bool(o, "selected", 1);
 	}
-	for (const struct choice *c = journal_themes; c->value; c++) {
+	for (int i = 0; i < jp->themes.n; i++) {
+		const struct theme *t = &jp->themes.items[i];
+		if (!t->active)
+			continue;
 		struct tpl_ctx *o = tpl_list_add(w->tpl, "theme_choices");
-		tpl_set(o, "value", c->value);
-		tpl_set(o, "label", c->label);
-		tpl_set_bool(o, "checked", req_form(w->req, pool_printf(w->req->pool, "theme_%s", c->value)) != NULL);
+		tpl_set(o, "value", t->value);
+		tpl_set(o, "label", t->label);
+		tpl_set_bool(o, "checked", req_form(w->req, pool_printf(w->req->pool, "theme_%s", t->value)) != NULL);
 	}
 	web_render(w, "person", name);
 }
@@ -563,13 +580,19 @@ void page_entry_create(struct web *w)
 		web_error(w, 403, "Ce dossier est archivé.");
 		return;
 	}
-	/* Themes come as one checkbox per theme. */
+	/* Themes come as one checkbox per theme, kept in the structure's order;
+	 * a box for an unknown or switched-off theme is passed on, and the
+	 * domain refuses it. */
 	struct buf themes = BUF_INIT;
-	for (const struct choice *c = journal_themes; c->value; c++) {
-		char key[80];
-		snprintf(key, sizeof key, "theme_%s", c->value);
-		if (req_form(w->req, key))
-			buf_appendf(&themes, "%s%s", themes.len ? "," : "", c->value);
+	struct theme_list *tl = pool_alloc(w->req->pool, sizeof *tl);
+	if (tl && themes_load(w->db, w->actor.structure_id, tl) >= 0)
+		for (int i = 0; i < tl->n; i++)
+			if (req_form(w->req, pool_printf(w->req->pool, "theme_%s", tl->items[i].value)))
+				buf_appendf(&themes, "%s%s", themes.len ? "," : "", tl->items[i].value);
+	for (size_t i = 0; i < w->req->form.n; i++) {
+		const char *name = w->req->form.items[i].name;
+		if (strncmp(name, "theme_", 6) == 0 && name[6] && (!tl || theme_label(tl, name + 6) == name + 6))
+			buf_appendf(&themes, "%s%s", themes.len ? "," : "", name + 6);
 	}
 	int64_t assignee = 0;
 	const char *a = req_form(w->req, "task_assignee");
@@ -846,10 +869,7 @@ static void json_entry(void *arg, const struct entry *e)
 		    e->has_private_note ? "true" : "false");
 }
 
-static void access_entry(void *arg, const struct entry *e)
-{
-	add_entry(arg, e);
-}
+
 
 void page_person_access(struct web *w)
 {
@@ -911,7 +931,14 @@ void page_person_access(struct web *w)
 		tpl_set(c, "last_name", m[i].last_name);
 		tpl_set(c, "relation", choice_label(household_relations, m[i].relation));
 	}
-	journal_list(w->db, &w->actor, p.id, 100000, access_entry, w);
+	struct journal_page *jp = pool_alloc(w->req->pool, sizeof *jp);
+	if (!jp) {
+		web_error(w, 500, NULL);
+		return;
+	}
+	jp->w = w;
+	themes_load(w->db, w->actor.structure_id, &jp->themes);
+	journal_list(w->db, &w->actor, p.id, 100000, add_entry, jp);
 	web_render(w, "person_access", "Droit d'accès : données détenues");
 }
 

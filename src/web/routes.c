@@ -39,6 +39,7 @@ const struct route web_routes[] = {
 	{GET, "/rapports/activite", page_report, 0, HEAD_OF},
 	{GET, "/structure", page_structure, 0, HEAD_OF},
 	{POST, "/structure", page_structure_post, 0, HEAD_OF},
+	{POST, "/structure/themes", page_structure_themes, 0, HEAD_OF},
 	{GET, "/personnes", page_persons, 0, STAFF},
 	{GET, "/personnes/nouvelle", page_person_new, 0, STAFF},
 	{GET, "/personnes/import", page_import, 0, HEAD_OF},

@@ -114,6 +114,7 @@ void page_import(struct web *w);
 void page_report(struct web *w);
 void page_structure(struct web *w);
 void page_structure_post(struct web *w);
+void page_structure_themes(struct web *w);
 void page_import_post(struct web *w);
 
 #endif

@@ -475,6 +475,22 @@ module.exports = function persons(h) {
 		eq(count(`SELECT count(*) FROM journal_entries WHERE person_id = ${id}`), n, 'entries written for a future date');
 	});
 
+	test('persons: journal themes are the structure\'s — one switched off is refused, one added is offered and shown', async () => {
+		const id = need('L');
+		const resp = client('p.resp'), a = client('p.ts1');
+		redirect(await post(resp, '/structure/themes', { nouveau_theme: 'Accès aux droits' }), '/structure#themes', 'add a theme');
+		redirect(await post(resp, '/structure/themes', { theme: 'creer-une-entreprise', actif: '0' }), '/structure#themes', 'switch one off');
+		const page = await a.get(`/personnes/${id}`);
+		has(page.body, 'name="theme_local-acces-aux-droits"', 'the new theme is offered');
+		hasNot(page.body, 'name="theme_creer-une-entreprise"', 'the switched-off theme is not');
+		status(await addEntry(a, id, { summary: 'THEME-OFF', 'theme_creer-une-entreprise': '1' }), 422, 'a switched-off theme');
+		eq(count("SELECT count(*) FROM journal_entries WHERE summary = 'THEME-OFF'"), 0, 'nothing written');
+		await addEntryOk(a, id, { summary: 'THEME-LOCAL', 'theme_local-acces-aux-droits': '1' }, 'entry with the new theme');
+		has((await a.get(`/personnes/${id}`)).body, '<span class="tag">Accès aux droits</span>', 'its label on the entry');
+		status(await post(a, '/structure/themes', { nouveau_theme: 'Pirate' }), 403, 'a worker cannot change themes');
+		redirect(await post(resp, '/structure/themes', { theme: 'creer-une-entreprise', actif: '1' }), '/structure#themes', 'switched on again');
+	});
+
 	test('persons: journal — a 1 MB private note is refused with a clear limit, nothing written; 20 000 characters is the limit', async () => {
 		const id = need('K');
 		const a = client('p.ts1');
