@@ -39,6 +39,8 @@ int cmd_audit(struct cmd_ctx *c);
 int cmd_retention(struct cmd_ctx *c);
 int cmd_import(struct cmd_ctx *c);
 int cmd_report(struct cmd_ctx *c);
+int cmd_backup(struct cmd_ctx *c);
+int cmd_restore(struct cmd_ctx *c);
 /* --archive-after-days and --anonymise-after-days, shared by serve and retention. */
 int cmd_retention_policy_options(struct cmd_ctx *c);
 

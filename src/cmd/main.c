@@ -42,6 +42,8 @@ static const struct command {
 	 "import persons FICHIER.csv --structure S [--map \"En-tête=champ,…\"] [--info-date JJ/MM/AAAA] [--dry-run] [--skip-bad]"},
 	{"report", cmd_report, CMD_DB | CMD_KEY,
 	 "report activity --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA [--format text|csv] [--mask N]"},
+	{"backup", cmd_backup, CMD_DB | CMD_KEY, "backup --to FICHIER [--db CHEMIN] [--key CLÉ]"},
+	{"restore", cmd_restore, CMD_KEY, "restore --from FICHIER --to NOUVELLE_BASE --key CLÉ"},
 	{"retention", cmd_retention, CMD_DB | CMD_KEY, "retention [--dry-run] [--archive-after-days N] [--anonymise-after-days N]"},
 	{"version", cmd_version, 0, "version"},
 	{"help", cmd_help, 0, "help"},
