@@ -27,7 +27,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 EMBEDDED := $(sort $(wildcard templates/*.html static/* src/db/migrations/*.sql data/*.csv))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
-.PHONY: all run test deps e2e bench fuzz load clean demo-db check-deps
+.PHONY: all run test deps e2e bench fuzz load clean
 all: lien
 
 lien: $(BUILD)/lien
@@ -81,6 +81,10 @@ bench: deps
 	@$(MAKE) --no-print-directory lien
 	@sh bench/run.sh
 	@sh bench/persons.sh
+
+load: deps
+	@$(MAKE) --no-print-directory lien
+	@sh bench/load.sh
 
 fuzz: deps
 	@sh fuzz/run.sh $(FUZZ_SECONDS)

@@ -1,7 +1,7 @@
 -- wrk script for the persons benchmark: each request picks one of the
 -- pages a worker uses all day. Set by bench/persons.sh through env:
 --   LIEN_COOKIE  the session cookie
---   LIEN_MODE    "search", "file" or "entry"
+--   LIEN_MODE    "search", "file", "entry" or "mixed" (the load test)
 --   LIEN_CSRF    the session's CSRF token (entry mode)
 --   LIEN_MAXID   the highest person id
 local cookie = os.getenv("LIEN_COOKIE")
@@ -16,10 +16,18 @@ end
 math.randomseed(os.time())
 request = function()
 	local headers = { ["Cookie"] = cookie }
-	if mode == "search" then
+	local m = mode
+	if m == "mixed" then
+		-- What a team does in a day: mostly reading, some writing.
+		local r = math.random(100)
+		m = r <= 40 and "search" or r <= 80 and "file" or r <= 90 and "home" or "entry"
+	end
+	if m == "home" then
+		return wrk.format("GET", "/", headers)
+	elseif m == "search" then
 		local q = names[math.random(#names)]
 		return wrk.format("GET", "/personnes?q=" .. urlencode(q), headers)
-	elseif mode == "file" then
+	elseif m == "file" then
 		return wrk.format("GET", "/personnes/" .. math.random(maxid), headers)
 	else
 		headers["Content-Type"] = "application/x-www-form-urlencoded"

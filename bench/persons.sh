@@ -31,7 +31,7 @@ trap cleanup EXIT
 cp "$DB" "$T/b.db"
 cp "${DB%.db}.key" "$T/b.key"
 "$LIEN" migrate --db "$T/b.db" >/dev/null
-"$LIEN" serve --db "$T/b.db" --listen 127.0.0.1:0 --login-delay 0 > "$T/serve.out" 2>"$T/serve.err" &
+"$LIEN" serve --db "$T/b.db" --listen 127.0.0.1:0 --login-delay 0 --max-per-ip 256 > "$T/serve.out" 2>"$T/serve.err" &
 PID=$!
 for i in $(seq 50); do grep -q écoute "$T/serve.out" 2>/dev/null && break; sleep 0.2; done
 PORT=$(sed -n 's|.*127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve.out")
@@ -42,10 +42,13 @@ curl -s -b "$J" -c "$J" -o /dev/null --data "csrf=$PRE&identifiant=travailleur.d
 COOKIE="lien_session=$(awk '$6 == "lien_session" {print $7}' "$J")"
 CSRF=$(curl -s -H "Cookie: $COOKIE" "$B/compte" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
 MAXID=$(sqlite3 "$T/b.db" "SELECT max(id) FROM persons")
-echo "Lien, $PERSONS personnes, $EVENTS échanges ($(nproc) cœurs, $(date -u +%Y-%m-%d)) ; une connexion, ${SECS} s par mesure"
-for mode in search file entry; do
+echo "Lien, $PERSONS personnes, $EVENTS échanges ($(nproc) cœurs, $(date -u +%Y-%m-%d)) ; ${BENCH_CONNECTIONS:-1} connexion(s), ${SECS} s par mesure"
+THREADS=${BENCH_THREADS:-1}
+CONNS=${BENCH_CONNECTIONS:-1}
+for mode in ${BENCH_MODES:-search file entry}; do
 	printf '%-7s ' "$mode"
 	LIEN_COOKIE=$COOKIE LIEN_MODE=$mode LIEN_CSRF=$CSRF LIEN_MAXID=$MAXID \
-		wrk -t1 -c1 -d"${SECS}s" -s bench/persons.lua "$B" | grep -E '^(server-side|client latency|Requests/sec)' | tr '\n' ' '
+		wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" -s bench/persons.lua "$B" |
+		grep -E '^(server-side|client latency|Requests/sec)' | tr '\n' ' '
 	echo
 done
