@@ -2,6 +2,7 @@
 #include "core/clock.h"
 #include "core/csv.h"
 #include "core/text.h"
+#include "core/u64set.h"
 #include "domain/person.h"
 
 #include <stdint.h>
@@ -93,13 +94,9 @@ static void line_error(void *arg, const char *field, const char *msg)
 	le->count++;
 }
 
-/* Hashes of the people already met in the file (birth date and folded
- * names): a duplicate inside the file is found in constant time. */
-struct keyset {
-	uint64_t *slots;
-	size_t cap, n;
-};
-
+/* People already met in the file are kept as hashes of their birth date and
+ * folded names (core/u64set.h): a duplicate inside the file is found in
+ * constant time. */
 static uint64_t person_key(const struct person *p)
 {
 	struct buf k = BUF_INIT;
@@ -116,41 +113,11 @@ static uint64_t person_key(const struct person *p)
 	return h ? h : 1;
 }
 
-/* 1 if added, 0 if it was there, -1 on memory. */
-static int keyset_add(struct keyset *s, uint64_t key)
-{
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		uint64_t *slots = calloc(cap, sizeof *slots);
-		if (!slots)
-			return -1;
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->slots[i])
-				for (size_t h = s->slots[i] % cap;; h = (h + 1) % cap)
-					if (!slots[h]) {
-						slots[h] = s->slots[i];
-						break;
-					}
-		free(s->slots);
-		s->slots = slots;
-		s->cap = cap;
-	}
-	for (size_t h = key % s->cap;; h = (h + 1) % s->cap) {
-		if (s->slots[h] == key)
-			return 0;
-		if (!s->slots[h]) {
-			s->slots[h] = key;
-			s->n++;
-			return 1;
-		}
-	}
-}
-
 /* Fills p from the current record and checks it, against the files already
  * in Lien when against_db. 1 good, 0 bad (reported). */
 static int check_line(struct db *db, const struct actor *by, const struct import_options *opt,
 		      const struct csv_reader *r, const int *columns, int ncols, int64_t now, struct person *p,
-		      struct keyset *seen, int against_db, import_report_fn report, void *arg, struct import_result *res)
+		      struct u64set *seen, int against_db, import_report_fn report, void *arg, struct import_result *res)
 {
 	if (r->nfields > ncols) {
 		char msg[120];
@@ -181,7 +148,7 @@ static int check_line(struct db *db, const struct actor *by, const struct import
 		return 0;
 	}
 	/* The same person twice in the file, or already in Lien. */
-	int fresh = keyset_add(seen, person_key(p));
+	int fresh = u64set_add(seen, person_key(p));
 	struct person_hit hits[3];
 	int nd = fresh && against_db ? person_duplicates(db, by, p, hits, 3) : 0;
 	if ((fresh == 0 || nd > 0) && !opt->allow_duplicates) {
@@ -258,7 +225,7 @@ int import_persons(struct db *db, const struct actor *by, const char *data, size
 	 * reads the file again to write the good lines: memory stays small
 	 * whatever the size of the file. */
 	unsigned char *good = NULL;
-	struct keyset seen = {0};
+	struct u64set seen = {0};
 	int ngood = 0, nrec = 0, cap = 0;
 	int64_t now = clock_now();
 	size_t data_start = (size_t)(r.p - data);
@@ -308,7 +275,7 @@ int import_persons(struct db *db, const struct actor *by, const char *data, size
 	int ok = header_ok && res->lines <= IMPORT_MAX_LINES && (res->bad == 0 || opt->skip_bad);
 	if (ok && !opt->dry_run && ngood > 0) {
 		/* One transaction: all the good lines, or nothing. */
-		struct keyset again = {0};
+		struct u64set again = {0};
 		struct import_result ignored = {0};
 		csv_init(&r, data + data_start, len - data_start, r.sep);
 		r.line = first_line;
@@ -335,12 +302,12 @@ int import_persons(struct db *db, const struct actor *by, const char *data, size
 				db_rollback(db);
 		}
 		csv_free(&r);
-		free(again.slots);
+		u64set_free(&again);
 	}
 	buf_free(&converted);
 	if (ok)
 		res->imported = ngood;
-	free(seen.slots);
+	u64set_free(&seen);
 	free(good);
 	buf_free(&err);
 	return ok ? 0 : -1;

@@ -1,58 +1,12 @@
 #include "domain/report.h"
 #include "core/clock.h"
+#include "core/u64set.h"
 #include "db/queries.h"
 #include "domain/journal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A set of person ids seen in the period (open addressing). */
-struct idset {
-	int64_t *slots;
-	size_t cap, n;
-};
-
-static int idset_add(struct idset *s, int64_t id)
-{
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		int64_t *slots = calloc(cap, sizeof *slots);
-		if (!slots)
-			return -1;
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->slots[i])
-				for (size_t h = (size_t)s->slots[i] * 0x9e3779b97f4a7c15ULL % cap;; h = (h + 1) % cap)
-					if (!slots[h]) {
-						slots[h] = s->slots[i];
-						break;
-					}
-		free(s->slots);
-		s->slots = slots;
-		s->cap = cap;
-	}
-	for (size_t h = (size_t)id * 0x9e3779b97f4a7c15ULL % s->cap;; h = (h + 1) % s->cap) {
-		if (s->slots[h] == id)
-			return 0;
-		if (!s->slots[h]) {
-			s->slots[h] = id;
-			s->n++;
-			return 1;
-		}
-	}
-}
-
-static int idset_has(const struct idset *s, int64_t id)
-{
-	if (!s->cap)
-		return 0;
-	for (size_t h = (size_t)id * 0x9e3779b97f4a7c15ULL % s->cap;; h = (h + 1) % s->cap) {
-		if (s->slots[h] == id)
-			return 1;
-		if (!s->slots[h])
-			return 0;
-	}
-}
 
 /* Adds one to the row with this key (creating it; the last row collects
  * the rest when the table is full). */
@@ -104,7 +58,7 @@ static const char *age_band(const char *birth, int64_t at_day)
 static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_to, int prev, struct activity_report *r,
 		const struct theme_list *theme_names)
 {
-	struct idset seen = {0};
+	struct u64set seen = {0};
 	struct db_stmt *st = db_query(db, SQL_REPORT_ENTRIES, "iii", structure_id, t_from, t_to);
 	if (!st)
 		return -1;
@@ -126,7 +80,7 @@ static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_t
 				break;
 			t = comma + 1;
 		}
-		if (idset_add(&seen, db_col_int(st, 0)) < 0) {
+		if (u64set_add(&seen, (uint64_t)db_col_int(st, 0)) < 0) {
 			rc = -1;
 			break;
 		}
@@ -136,7 +90,7 @@ static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_t
 	st = rc < 0 ? NULL : db_query(db, SQL_REPORT_PERSONS, "i", structure_id);
 	if (st) {
 		while ((rc = db_step(st)) == 1) {
-			if (!idset_has(&seen, db_col_int(st, 0)))
+			if (!u64set_has(&seen, (uint64_t)db_col_int(st, 0)))
 				continue;
 			people++;
 			int64_t created = db_col_int(st, 4);
@@ -152,7 +106,7 @@ static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_t
 		}
 		db_done(st);
 	}
-	free(seen.slots);
+	u64set_free(&seen);
 	if (rc < 0)
 		return -1;
 	if (prev) {

@@ -66,3 +66,17 @@ TEST(buf_json_escape)
 	CHECK_STR(buf_cstr(&b), "\"a\\\"b\\\\c\\n\\u003c/script\\u003e\\u0001é\"");
 	buf_free(&b);
 }
+
+#include "core/u64set.h"
+
+TEST(u64set_add_has_grow)
+{
+	struct u64set s = {0};
+	for (uint64_t k = 1; k <= 5000; k++)
+		CHECK(u64set_add(&s, k * 7) == 1);
+	CHECK(u64set_add(&s, 14) == 0);
+	CHECK(s.n == 5000);
+	CHECK(u64set_has(&s, 7 * 4999) && !u64set_has(&s, 8) && !u64set_has(&s, 7 * 5001));
+	u64set_free(&s);
+	CHECK(!u64set_has(&s, 7));
+}
