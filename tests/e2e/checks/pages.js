@@ -166,9 +166,11 @@ for (const w of WIDTHS) {
 		await withPage(ctx, { viewport }, async (page) => {
 			await s.signIn(page, ctx.lien, 'responsable.demo');
 			for (const [path, name] of [['/', 'accueil'], ['/compte', 'mon compte'], ['/compte/double-authentification', 'double authentification active'],
-				['/utilisateurs', 'utilisateurs'], ['/utilisateurs/nouveau', 'nouvel utilisateur'], ['/journal', 'journal d\'audit']]) {
+				['/utilisateurs', 'utilisateurs'], ['/utilisateurs/nouveau', 'nouvel utilisateur'], ['/journal', 'journal d\'audit'],
+				['/rapports/activite', 'rapport d\'activité'], ['/rapports/activite?du=01/01/2026&au=28/11/2026', 'rapport d\'activité sur l\'année'],
+				['/structure', 'ma structure'], ['/personnes/import', 'import depuis un tableur']]) {
 				await page.goto(path);
-				await s.expectPath(page, path);
+				await s.expectPath(page, path.split('?')[0]);
 				await at(page, name);
 			}
 			await page.goto('/utilisateurs/nouveau');
