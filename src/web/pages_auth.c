@@ -120,8 +120,7 @@ void page_login_post(struct web *w)
 	}
 	if (u.totp_enabled) {
 		start_session(w, &u, SESSION_SECOND_FACTOR);
-		char *loc = pool_printf(w->req->pool, "/connexion/code?suite=%s", suite);
-		web_redirect(w, loc ? loc : "/connexion/code", NULL);
+		web_redirect(w, web_with_return(w, "/connexion/code", suite), NULL);
 		return;
 	}
 	if (user_requires_totp(&u)) {

@@ -156,6 +156,22 @@ const char *web_form(struct web *w, const char *name)
 	return v ? v : "";
 }
 
+const char *web_with_return(struct web *w, const char *base, const char *path)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, base);
+	buf_puts(&b, "?suite=");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/-_.~", *p))
+			buf_putc(&b, (char)*p);
+		else
+			buf_appendf(&b, "%%%02X", *p);
+	}
+	const char *r = pool_strdup(w->req->pool, buf_cstr(&b));
+	buf_free(&b);
+	return r ? r : base;
+}
+
 const char *web_safe_return(const char *s)
 {
 	if (!s || s[0] != '/' || s[1] == '/' || strchr(s, ':'))

@@ -128,8 +128,7 @@ static const char SESSION_COOKIE[] = "lien_session";
 static void session_lost(struct web *w, int expired)
 {
 	if (w->req->method != HTTP_POST) {
-		char *loc = pool_printf(w->req->pool, "/connexion?suite=%s", w->req->path);
-		web_redirect(w, loc ? loc : "/connexion", NULL);
+		web_redirect(w, web_with_return(w, "/connexion", web_safe_return(w->req->path)), NULL);
 		return;
 	}
 	w->resp->status = 401;
@@ -137,7 +136,12 @@ static void session_lost(struct web *w, int expired)
 	tpl_set_bool(w->tpl, "expired", expired);
 	for (size_t i = 0; i < w->req->form.n; i++) {
 		const struct http_param *p = &w->req->form.items[i];
-		if (strcmp(p->name, "csrf") == 0 || strncmp(p->name, "keep_", 5) == 0)
+		/* Secrets are never written back into a page. */
+		static const char *const secret[] = {"csrf", "mot_de_passe", "actuel", "nouveau", "confirmation", "code"};
+		int skip = strncmp(p->name, "keep_", 5) == 0;
+		for (size_t k = 0; k < sizeof secret / sizeof secret[0] && !skip; k++)
+			skip = strcmp(p->name, secret[k]) == 0;
+		if (skip)
 			continue;
 		struct tpl_ctx *k = tpl_list_add(w->tpl, "kept");
 		tpl_set(k, "name", p->name);

@@ -66,6 +66,8 @@ void web_flash(struct web *w, const char *message);
 void web_redirect(struct web *w, const char *location, const char *flash);
 /* Form value or "" (never NULL). */
 const char *web_form(struct web *w, const char *name);
+/* "/connexion?suite=PATH" and the like: the path percent-encoded, in the pool. */
+const char *web_with_return(struct web *w, const char *base, const char *path);
 /* "/" unless s is a local path (no scheme, no "//"): no open redirects. */
 const char *web_safe_return(const char *s);
 
