@@ -27,7 +27,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 EMBEDDED := $(sort $(wildcard templates/*.html static/* src/db/migrations/*.sql data/*.csv))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
-.PHONY: all run test deps e2e bench fuzz load clean
+.PHONY: all run test deps e2e bench fuzz load soak clean
 all: lien
 
 lien: $(BUILD)/lien
@@ -85,6 +85,10 @@ bench: deps
 load: deps
 	@$(MAKE) --no-print-directory lien
 	@sh bench/load.sh
+
+soak: deps
+	@$(MAKE) --no-print-directory BUILD=build-san SANITIZE=address,undefined CFLAGS="-O1 -g" build-san/lien
+	@sh bench/soak.sh
 
 fuzz: deps
 	@sh fuzz/run.sh $(FUZZ_SECONDS)
