@@ -12,7 +12,7 @@
  */
 'use strict';
 
-const http = require('node:http');
+const { request, form, cookieOf, csrfOf } = require('../lib/http');
 const cp = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -39,39 +39,6 @@ function sql(q) {
 	return r.stdout.trim();
 }
 
-function request(port, method, p, { cookie, body } = {}) {
-	return new Promise((resolve, reject) => {
-		const headers = {};
-		if (cookie)
-			headers.Cookie = cookie;
-		if (body) {
-			headers['Content-Type'] = 'application/x-www-form-urlencoded';
-			headers['Content-Length'] = Buffer.byteLength(body);
-		}
-		const req = http.request({ host: '127.0.0.1', port, method, path: p, headers, agent: false }, (res) => {
-			let data = '';
-			res.setEncoding('utf8');
-			res.on('data', (d) => { data += d; });
-			res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
-			res.on('error', reject);
-		});
-		req.on('error', reject);
-		if (body)
-			req.write(body);
-		req.end();
-	});
-}
-
-const form = (o) => new URLSearchParams(o).toString();
-const cookieOf = (res, name) => {
-	for (const c of res.headers['set-cookie'] || []) {
-		const m = new RegExp(`^${name}=([^;]*)`).exec(c);
-		if (m)
-			return m[1];
-	}
-	return null;
-};
-const csrfOf = (html) => (/name="csrf" value="([^"]+)"/.exec(html) || [])[1];
 
 function start() {
 	return new Promise((resolve, reject) => {

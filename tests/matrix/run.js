@@ -15,7 +15,7 @@
  */
 'use strict';
 
-const http = require('node:http');
+const { request, form, cookieOf, csrfOf } = require('../lib/http');
 const crypto = require('node:crypto');
 const cp = require('node:child_process');
 const fs = require('node:fs');
@@ -47,37 +47,6 @@ function lien(...args) {
 }
 const sql = (q) => cp.spawnSync('sqlite3', [DB, q], { encoding: 'utf8' }).stdout.trim();
 
-function request(port, method, p, { cookie, body, type } = {}) {
-	return new Promise((resolve, reject) => {
-		const headers = {};
-		if (cookie)
-			headers.Cookie = cookie;
-		if (body !== undefined) {
-			headers['Content-Type'] = type || 'application/x-www-form-urlencoded';
-			headers['Content-Length'] = Buffer.byteLength(body);
-		}
-		const req = http.request({ host: '127.0.0.1', port, method, path: p, headers, agent: false }, (res) => {
-			let data = '';
-			res.setEncoding('utf8');
-			res.on('data', (d) => { data += d; });
-			res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
-		});
-		req.on('error', reject);
-		if (body !== undefined)
-			req.write(body);
-		req.end();
-	});
-}
-const form = (o) => new URLSearchParams(o).toString();
-const cookieOf = (res, name) => {
-	for (const c of res.headers['set-cookie'] || []) {
-		const m = new RegExp(`^${name}=([^;]*)`).exec(c);
-		if (m)
-			return m[1];
-	}
-	return null;
-};
-const csrfOf = (html) => (/name="csrf" value="([^"]+)"/.exec(html) || [])[1];
 
 /* RFC 6238 with HMAC-SHA1, 30 s, 6 digits. */
 function totp(secretB32, offset = 0) {
