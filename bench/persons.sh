@@ -14,6 +14,7 @@ PERSONS=${BENCH_PERSONS:-100000}
 EVENTS=${BENCH_EVENTS:-2000000}
 SECS=${BENCH_SECONDS:-10}
 DB=var/bench-persons-$PERSONS-$EVENTS.db
+. bench/lib.sh
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY || true
 
 if [ ! -f "$DB" ]; then
@@ -33,14 +34,7 @@ cp "${DB%.db}.key" "$T/b.key"
 "$LIEN" migrate --db "$T/b.db" >/dev/null
 "$LIEN" serve --db "$T/b.db" --listen 127.0.0.1:0 --login-delay 0 --max-per-ip 256 > "$T/serve.out" 2>"$T/serve.err" &
 PID=$!
-for i in $(seq 50); do grep -q écoute "$T/serve.out" 2>/dev/null && break; sleep 0.2; done
-PORT=$(sed -n 's|.*127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve.out")
-B=http://127.0.0.1:$PORT
-J=$T/jar
-PRE=$(curl -s -c "$J" "$B/connexion" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
-curl -s -b "$J" -c "$J" -o /dev/null --data "csrf=$PRE&identifiant=travailleur.demo&mot_de_passe=Lavande-Verte-2026" "$B/connexion"
-COOKIE="lien_session=$(awk '$6 == "lien_session" {print $7}' "$J")"
-CSRF=$(curl -s -H "Cookie: $COOKIE" "$B/compte" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+lien_session "$T"
 MAXID=$(sqlite3 "$T/b.db" "SELECT max(id) FROM persons")
 echo "Lien, $PERSONS personnes, $EVENTS échanges ($(nproc) cœurs, $(date -u +%Y-%m-%d)) ; ${BENCH_CONNECTIONS:-1} connexion(s), ${SECS} s par mesure"
 THREADS=${BENCH_THREADS:-1}

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 MIN=${SOAK_MINUTES:-10}
 LIEN=${LIEN_BIN:-build-san/lien}
 [ -x "$LIEN" ] || { echo "soak: $LIEN absent (make BUILD=build-san SANITIZE=address,undefined CFLAGS='-O1 -g' build-san/lien)"; exit 1; }
+. bench/lib.sh
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY || true
 T=$(mktemp -d "${TMPDIR:-/tmp}/lien-soak.XXXXXX")
 PID=
@@ -18,13 +19,7 @@ trap cleanup EXIT
 "$LIEN" demo --db "$T/s.db" --persons 2000 --events 20000 >/dev/null
 "$LIEN" serve --db "$T/s.db" --listen 127.0.0.1:0 --login-delay 0 --max-per-ip 256 > "$T/serve.out" 2>"$T/serve.err" &
 PID=$!
-for i in $(seq 100); do grep -q écoute "$T/serve.out" 2>/dev/null && break; sleep 0.2; done
-B=http://127.0.0.1:$(sed -n 's|.*127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve.out")
-J=$T/jar
-PRE=$(curl -s -c "$J" "$B/connexion" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
-curl -s -b "$J" -c "$J" -o /dev/null --data "csrf=$PRE&identifiant=travailleur.demo&mot_de_passe=Lavande-Verte-2026" "$B/connexion"
-COOKIE="lien_session=$(awk '$6 == "lien_session" {print $7}' "$J")"
-CSRF=$(curl -s -H "Cookie: $COOKIE" "$B/compte" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+lien_session "$T"
 MAXID=$(sqlite3 "$T/s.db" "SELECT max(id) FROM persons")
 echo "soak : $MIN min de charge mixte sur $LIEN (AddressSanitizer), mémoire résidente toutes les 30 s"
 ( sleep 60; while kill -0 "$PID" 2>/dev/null; do awk '/VmRSS/ {print $2}' "/proc/$PID/status"; sleep 30; done ) > "$T/rss" &
