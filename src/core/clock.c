@@ -129,3 +129,48 @@ int date_parse(const char *s, int *y, int *m, int *d)
 	int max = mdays[*m - 1] + (*m == 2 && is_leap(*y));
 	return *d <= max ? 0 : -1;
 }
+
+void date_today(char out[11])
+{
+	int64_t now = clock_now();
+	int y, m, d;
+	civil_from_days((now + clock_paris_offset(now)) / 86400, &y, &m, &d);
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+int date_normalise(const char *s, char out[11])
+{
+	int y, m, d;
+	out[0] = '\0';
+	if (!s[0])
+		return 0;
+	if (date_parse(s, &y, &m, &d) < 0)
+		return -1;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return 0;
+}
+
+int date_add(const char *iso, int months, int days, char out[11])
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+	if (date_parse(iso, &y, &m, &d) < 0)
+		return -1;
+	int mi = y * 12 + (m - 1) + months;
+	y = mi / 12;
+	m = mi % 12 + 1;
+	int max = mdays[m - 1] + (m == 2 && is_leap(y));
+	if (d > max)
+		d = max;
+	civil_from_days(days_from_civil(y, m, d) + days, &y, &m, &d);
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return 0;
+}
+
+void date_fr(const char *iso, char *out, size_t n)
+{
+	if (strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-')
+		snprintf(out, n, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+	else
+		snprintf(out, n, "%s", iso);
+}

@@ -26,4 +26,15 @@ int date_parse(const char *s, int *y, int *m, int *d);
 int64_t days_from_civil(int y, int m, int d);
 void civil_from_days(int64_t z, int *y, int *m, int *d);
 
+/* Today's civil date in France, "YYYY-MM-DD". */
+void date_today(char out[11]);
+/* A date typed in a form ("JJ/MM/AAAA" or "AAAA-MM-JJ") as "YYYY-MM-DD";
+ * "" stays "". Returns 0, or -1 when the date does not exist. */
+int date_normalise(const char *s, char out[11]);
+/* "YYYY-MM-DD" moved by months then days (the 31st of a shorter month
+ * becomes its last day). Returns 0, or -1 for an invalid date. */
+int date_add(const char *iso, int months, int days, char out[11]);
+/* "YYYY-MM-DD" as "JJ/MM/AAAA"; anything else is copied. */
+void date_fr(const char *iso, char *out, size_t n);
+
 #endif

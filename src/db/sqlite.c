@@ -490,7 +490,8 @@ int db_schema_version(struct db *db)
 }
 
 /* Migrations are written once for both backends; the few words that differ
- * are placeholders: @PK@ (auto-increment key) and @BLOB@. */
+ * are placeholders: @PK@ (auto-increment key), @BLOB@, and the triggers that
+ * make the record of acts under mandate append-only. */
 static int expand_migration(const char *text, struct buf *out)
 {
 	static const struct {
@@ -498,6 +499,16 @@ static int expand_migration(const char *text, struct buf *out)
 	} words[] = {
 		{"@PK@", "INTEGER PRIMARY KEY"},
 		{"@BLOB@", "BLOB"},
+		/* Only anonymisation (blanking the text) and merging (moving the
+		 * row to the file kept) may touch a row; nothing deletes one. */
+		{"@APPEND_ONLY_MANDATE_ACTS@",
+		 "CREATE TRIGGER mandate_acts_no_update BEFORE UPDATE ON mandate_acts "
+		 "WHEN NEW.what <> '' AND (NEW.what <> OLD.what OR NEW.at <> OLD.at OR NEW.user_id <> OLD.user_id "
+		 "OR NEW.mandate_id <> OLD.mandate_id OR NEW.procedure_id IS NOT OLD.procedure_id "
+		 "OR NEW.structure_id <> OLD.structure_id) "
+		 "BEGIN SELECT RAISE(ABORT, 'mandate_acts is append-only'); END;\n"
+		 "CREATE TRIGGER mandate_acts_no_delete BEFORE DELETE ON mandate_acts "
+		 "BEGIN SELECT RAISE(ABORT, 'mandate_acts is append-only'); END;"},
 	};
 	const char *p = text;
 	while (*p) {

@@ -31,6 +31,7 @@ struct actor {
 	int64_t structure_id;  /* 0: no structure (administrateur, system) */
 	enum role role;
 	const char *ip;        /* "cli" for commands */
+	int second_factor;     /* logged in with a second factor (mandates need it) */
 };
 
 /* The secret key (from the key file, never in the database) used to encrypt

@@ -28,14 +28,6 @@ static void on_field_error(void *arg, const char *field, const char *msg)
 }
 
 /* "1984-03-05" -> "05/03/1984" (as typed in France), anything else as is. */
-static void date_fr(const char *iso, char *out, size_t n)
-{
-	if (strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-')
-		snprintf(out, n, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-	else
-		snprintf(out, n, "%s", iso);
-}
-
 static void add_hits(struct web *w, const char *list, const struct person_hit *hits, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -360,8 +352,13 @@ static void render_file(struct web *w, const struct person *p, int reveal_nir)
 	choices_list(w, "relations", household_relations, NULL);
 	person_referents(w->db, p->id, add_referent, w);
 	user_list(w->db, w->actor.structure_id, add_colleague, w);
-	if (person_can_follow(&w->actor))
+	if (person_can_follow(&w->actor)) {
 		task_list_person(w->db, &w->actor, p->id, add_task, w);
+		procedures_section(w, p->id);
+		aids_section(w, p->id);
+		diagnostics_section(w, p->id);
+		documents_section(w, p->id, "person", p->id);
+	}
 	struct journal_page *jp = pool_alloc(w->req->pool, sizeof *jp);
 	if (!jp) {
 		web_error(w, 500, NULL);

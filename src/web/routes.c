@@ -62,6 +62,35 @@ const struct route web_routes[] = {
 	{GET, "/personnes/{id}/acces", page_person_access, 0, HEAD_OF},
 	{POST, "/personnes/{id}/effacer", page_person_erase, 0, HEAD_OF},
 	{POST, "/personnes/{id}/fusionner", page_person_merge, 0, FOLLOWS},
+	/* Démarches, mandates and the acts done under them (pages_procedure.c). */
+	{POST, "/structure/organismes", page_structure_organisms, 0, HEAD_OF},
+	{GET, "/personnes/{id}/demarches/nouvelle", page_procedure_new, 0, FOLLOWS},
+	{POST, "/personnes/{id}/demarches", page_procedure_create, 0, FOLLOWS},
+	{GET, "/demarches/{id}", page_procedure, 0, FOLLOWS},
+	{POST, "/demarches/{id}", page_procedure_update, 0, FOLLOWS},
+	{POST, "/demarches/{id}/pieces", page_procedure_checklist, 0, FOLLOWS},
+	{POST, "/demarches/{id}/actes", page_procedure_act, 0, FOLLOWS},
+	{GET, "/personnes/{id}/mandats/nouveau", page_mandate_new, 0, FOLLOWS},
+	{POST, "/personnes/{id}/mandats", page_mandate_create, 0, FOLLOWS},
+	{GET, "/mandats/{id}", page_mandate, 0, FOLLOWS},
+	{GET, "/mandats/{id}/attestation", page_mandate_attestation, 0, FOLLOWS},
+	{POST, "/mandats/{id}/revoquer", page_mandate_revoke, 0, FOLLOWS},
+	{GET, "/mandats/{id}/revocations/{id}", page_mandate_revocation, 0, FOLLOWS},
+	{GET, "/personnes/{id}/actes-sous-mandat", page_mandate_acts, 0, FOLLOWS},
+	/* Financial aid (pages_aid.c). */
+	{GET, "/personnes/{id}/aides/nouvelle", page_aid_new, 0, FOLLOWS},
+	{POST, "/personnes/{id}/aides", page_aid_create, 0, FOLLOWS},
+	{GET, "/aides/{id}", page_aid, 0, FOLLOWS},
+	{POST, "/aides/{id}", page_aid_update, 0, FOLLOWS},
+	{GET, "/aides/{id}/decision", page_aid_letter, 0, FOLLOWS},
+	/* Documents attached to a file (pages_document.c). */
+	{POST, "/personnes/{id}/documents", page_document_upload, R_UPLOAD, FOLLOWS},
+	{GET, "/documents/{id}", page_document, 0, FOLLOWS},
+	{POST, "/documents/{id}/supprimer", page_document_delete, 0, FOLLOWS},
+	/* The digital diagnostic (pages_diagnostic.c). */
+	{GET, "/personnes/{id}/diagnostic", page_diagnostic_new, 0, FOLLOWS},
+	{POST, "/personnes/{id}/diagnostic", page_diagnostic_create, 0, FOLLOWS},
+	{GET, "/diagnostics/{id}", page_diagnostic, 0, FOLLOWS},
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];
 
@@ -196,6 +225,7 @@ static void dispatch(struct web *w)
 		w->actor.user_id = w->sess.user.id;
 		w->actor.structure_id = w->sess.user.structure_id;
 		w->actor.role = w->sess.user.role;
+		w->actor.second_factor = w->sess.user.totp_enabled && w->sess.stage == SESSION_COMPLETE;
 	}
 	w->actor.ip = req->ip;
 

@@ -118,5 +118,41 @@ void page_structure(struct web *w);
 void page_structure_post(struct web *w);
 void page_structure_themes(struct web *w);
 void page_import_post(struct web *w);
+/* pages_procedure.c */
+void page_structure_organisms(struct web *w);
+void page_procedure_new(struct web *w);
+void page_procedure_create(struct web *w);
+void page_procedure(struct web *w);
+void page_procedure_update(struct web *w);
+void page_procedure_checklist(struct web *w);
+void page_procedure_act(struct web *w);
+void page_mandate_new(struct web *w);
+void page_mandate_create(struct web *w);
+void page_mandate(struct web *w);
+void page_mandate_attestation(struct web *w);
+void page_mandate_revoke(struct web *w);
+void page_mandate_revocation(struct web *w);
+void page_mandate_acts(struct web *w);
+/* The démarches and mandates of a file, for the file page and the summary. */
+void procedures_section(struct web *w, int64_t person_id);
+/* pages_aid.c */
+void page_aid_new(struct web *w);
+void page_aid_create(struct web *w);
+void page_aid(struct web *w);
+void page_aid_update(struct web *w);
+void page_aid_letter(struct web *w);
+void aids_section(struct web *w, int64_t person_id);
+/* pages_document.c */
+void page_document_upload(struct web *w);
+void page_document(struct web *w);
+void page_document_delete(struct web *w);
+/* Lists the documents attached to an object ("person", "procedure",
+ * "mandate", "aid") for the _documents partial. */
+void documents_section(struct web *w, int64_t person_id, const char *object_type, int64_t object_id);
+/* pages_diagnostic.c */
+void page_diagnostic_new(struct web *w);
+void page_diagnostic_create(struct web *w);
+void page_diagnostic(struct web *w);
+void diagnostics_section(struct web *w, int64_t person_id);
 
 #endif
