@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 #include "core/clock.h"
 #include "domain/audit.h"
+#include "domain/procedure.h"
 #include "domain/retention.h"
 #include "domain/user.h"
 
@@ -219,6 +220,15 @@ int cmd_audit(struct cmd_ctx *c)
 		buf_free(&err);
 		return rc;
 	}
+	/* The acts under mandate are checked against the digests the chain seals. */
+	int bad = mandate_acts_verify(c->db, &err);
+	if (bad != 0) {
+		int rc = bad < 0 ? cmd_fail("registre des actes sous mandat illisible : %s", db_errmsg(c->db))
+				 : cmd_fail("registre des actes sous mandat altéré :\n%s", buf_cstr(&err));
+		buf_free(&err);
+		return rc;
+	}
+	buf_free(&err);
 	printf("Journal d'audit intact : %lld entrée%s vérifiée%s.\n", (long long)rows, rows > 1 ? "s" : "",
 	       rows > 1 ? "s" : "");
 	return 0;

@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 #include "core/crypto.h"
 #include "core/log.h"
+#include "domain/document.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,8 +69,9 @@ static void usage(FILE *f)
 		   "usage : lien COMMANDE [options]\n\n", LIEN_VERSION);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  lien %s\n", commands[i].usage);
-	fprintf(f, "\nToute commande qui ouvre la base accepte --db CHEMIN (défaut : var/lien.db)\n"
-		   "et --key CHEMIN (défaut : le fichier .key à côté de la base).\n");
+	fprintf(f, "\nToute commande qui ouvre la base accepte --db CHEMIN (défaut : var/lien.db),\n"
+		   "--key CHEMIN (défaut : le fichier .key à côté de la base)\n"
+		   "et --documents DOSSIER (défaut : le dossier documents à côté de la base).\n");
 }
 
 static int cmd_version(struct cmd_ctx *c)
@@ -106,6 +108,10 @@ int main(int argc, char **argv)
 	c.key_path = opt_value(&c, "--key");
 	if (!c.db_url)
 		c.db_url = "var/lien.db";
+	/* Global, so that retention run from the command line removes the
+	 * files of the documents it erases where the server keeps them. */
+	if (document_set_dir(opt_value(&c, "--documents"), c.db_url) < 0)
+		return cmd_fail("chemin du dossier des documents trop long");
 	if (crypto_init() < 0)
 		return cmd_fail("libsodium n'a pas pu être initialisée");
 	db_global_init();

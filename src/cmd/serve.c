@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "db/queries.h"
 #include "domain/auth.h"
+#include "domain/document.h"
 #include "domain/retention.h"
 #include "http/http.h"
 #include "view/pdf.h"
@@ -21,7 +22,8 @@
 static const char USAGE[] =
 	"serve [--db PATH] [--listen ADDR:PORT] [--tls-cert F --tls-key F] [--behind-proxy] [--threads N] "
 	"[--max-body OCTETS] [--max-upload OCTETS] [--max-connections N] [--max-per-ip N] [--timeout S] [--request-timeout S] "
-	"[--login-delay S] [--user NOM] [--archive-after-days N] [--anonymise-after-days N]";
+	"[--login-delay S] [--user NOM] [--archive-after-days N] [--anonymise-after-days N] "
+	"[--documents DOSSIER] [--max-document OCTETS]";
 
 static int parse_listen(const char *s, char *addr, size_t n, unsigned *port)
 {
@@ -123,6 +125,10 @@ int cmd_serve(struct cmd_ctx *c)
 		return 2;
 	if (rc)
 		cfg.max_upload_bytes = (size_t)v;
+	if ((rc = opt_uint(c, "--max-document", 1024, 1 << 30, &v)) < 0)
+		return 2;
+	if (rc)
+		document_max_size = (size_t)v;
 	if ((rc = opt_uint(c, "--max-connections", 1, 100000, &v)) < 0)
 		return 2;
 	if (rc)

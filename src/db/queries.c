@@ -248,3 +248,170 @@ const char SQL_THEMES_OF_STRUCTURE[] =
 const char SQL_THEME_SET[] =
 	"INSERT INTO structure_themes(structure_id, value, label, active) VALUES ($1, $2, $3, $4) "
 	"ON CONFLICT (structure_id, value) DO UPDATE SET label = $3, active = $4";
+
+/* ---- démarches, mandates and acts under mandate --------------------------- */
+
+const char SQL_ORGANISMS_OF_STRUCTURE[] =
+	"SELECT value, label FROM structure_organisms WHERE structure_id = $1 ORDER BY label";
+const char SQL_ORGANISM_ADD[] =
+	"INSERT INTO structure_organisms(structure_id, value, label) VALUES ($1, $2, $3) "
+	"ON CONFLICT (structure_id, value) DO UPDATE SET label = $3";
+#define PROCEDURE_COLS                                                                                  \
+	"d.id, d.person_id, d.version, d.created_by, d.created_at, d.updated_at, d.organism, d.domain, "  \
+	"d.subject, d.status, d.how, d.opened_on, d.submitted_on, d.answer_due_on, d.renewal_on, d.notes, " \
+	"u.display_name "
+#define PROCEDURE_FROM " FROM procedures d JOIN users u ON u.id = d.created_by "
+const char SQL_PROCEDURE_ADD[] =
+	"INSERT INTO procedures(structure_id, person_id, organism, domain, subject, status, how, opened_on, "
+	"submitted_on, answer_due_on, renewal_on, notes, created_by, created_at, updated_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)";
+const char SQL_PROCEDURE_UPDATE[] =
+	"UPDATE procedures SET organism = $3, domain = $4, subject = $5, status = $6, how = $7, opened_on = $8, "
+	"submitted_on = $9, answer_due_on = $10, renewal_on = $11, notes = $12, updated_at = $13, "
+	"version = version + 1 WHERE id = $1 AND version = $2";
+const char SQL_PROCEDURE_GET[] = "SELECT " PROCEDURE_COLS PROCEDURE_FROM "WHERE d.id = $1 AND d.structure_id = $2";
+const char SQL_PROCEDURE_FOR_PERSON[] =
+	"SELECT " PROCEDURE_COLS PROCEDURE_FROM "WHERE d.person_id = $1 AND d.structure_id = $2 "
+	"AND ($3 = 0 OR d.status NOT IN ('accordee', 'refusee', 'abandonnee')) "
+	"ORDER BY CASE WHEN d.status IN ('accordee', 'refusee', 'abandonnee') THEN 1 ELSE 0 END, d.opened_on DESC, d.id DESC";
+const char SQL_CHECKLIST_ADD[] =
+	"INSERT INTO procedure_checklist(structure_id, procedure_id, label, done) VALUES ($1, $2, $3, 0)";
+const char SQL_CHECKLIST_LIST[] =
+	"SELECT id, label, done FROM procedure_checklist WHERE procedure_id = $1 ORDER BY id";
+const char SQL_CHECKLIST_SET[] = "UPDATE procedure_checklist SET done = $3 WHERE id = $1 AND procedure_id = $2";
+/* $1 user, $2 structure, $3 the last day shown. Open démarches and active
+ * mandates of the files the worker opened or follows. */
+#define FOLLOWED_BY_USER(col)                                                                        \
+	"(x.created_by = $1 OR EXISTS (SELECT 1 FROM person_referents r WHERE r.person_id = " col        \
+	" AND r.user_id = $1))"
+const char SQL_PROCEDURE_DUE[] =
+	"SELECT x.id, x.person_id, 'reponse', x.answer_due_on, x.subject, p.birth_name, p.first_names "
+	"FROM procedures x JOIN persons p ON p.id = x.person_id "
+	"WHERE x.structure_id = $2 AND x.answer_due_on <> '' AND x.answer_due_on <= $3 "
+	"AND x.status NOT IN ('accordee', 'refusee', 'abandonnee') AND p.status = 'active' AND " FOLLOWED_BY_USER("x.person_id") " "
+	"UNION ALL "
+	"SELECT x.id, x.person_id, 'renouvellement', x.renewal_on, x.subject, p.birth_name, p.first_names "
+	"FROM procedures x JOIN persons p ON p.id = x.person_id "
+	"WHERE x.structure_id = $2 AND x.renewal_on <> '' AND x.renewal_on <= $3 AND x.status <> 'abandonnee' "
+	"AND p.status = 'active' AND " FOLLOWED_BY_USER("x.person_id") " "
+	"UNION ALL "
+	"SELECT x.id, x.person_id, 'mandat', x.ends_on, x.domains, p.birth_name, p.first_names "
+	"FROM mandates x JOIN persons p ON p.id = x.person_id "
+	"WHERE x.structure_id = $2 AND x.revoked_at IS NULL AND x.ends_on <= $3 AND x.ends_on >= $4 "
+	"AND p.status = 'active' AND " FOLLOWED_BY_USER("x.person_id") " "
+	"ORDER BY 4 LIMIT 100";
+#define MANDATE_COLS                                                                                    \
+	"m.id, m.person_id, m.created_by, m.created_at, COALESCE(m.revoked_at, 0), m.domains, m.duration, " \
+	"m.starts_on, m.ends_on, m.consent_on, m.protector_agreement, u.display_name "
+#define MANDATE_FROM " FROM mandates m JOIN users u ON u.id = m.created_by "
+const char SQL_MANDATE_ADD[] =
+	"INSERT INTO mandates(structure_id, person_id, domains, duration, starts_on, ends_on, consent_on, "
+	"protector_agreement, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const char SQL_MANDATE_GET[] = "SELECT " MANDATE_COLS MANDATE_FROM "WHERE m.id = $1 AND m.structure_id = $2";
+const char SQL_MANDATE_FOR_PERSON[] =
+	"SELECT " MANDATE_COLS MANDATE_FROM "WHERE m.person_id = $1 AND m.structure_id = $2 "
+	"ORDER BY m.ends_on DESC, m.id DESC";
+const char SQL_MANDATE_SET_DOMAINS[] = "UPDATE mandates SET domains = $2 WHERE id = $1 AND revoked_at IS NULL";
+const char SQL_MANDATE_REVOKE[] = "UPDATE mandates SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
+const char SQL_REVOCATION_ADD[] =
+	"INSERT INTO mandate_revocations(structure_id, mandate_id, domain, reason, by_user, at) "
+	"VALUES ($1, $2, $3, $4, $5, $6)";
+const char SQL_REVOCATION_GET[] =
+	"SELECT r.id, r.mandate_id, r.at, r.domain, r.reason, u.display_name FROM mandate_revocations r "
+	"JOIN users u ON u.id = r.by_user WHERE r.id = $1 AND r.mandate_id = $2 AND r.structure_id = $3";
+const char SQL_ACT_ADD[] =
+	"INSERT INTO mandate_acts(structure_id, person_id, mandate_id, procedure_id, user_id, at, what) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const char SQL_ACT_FOR_PERSON[] =
+	"SELECT a.id, a.mandate_id, COALESCE(a.procedure_id, 0), a.at, a.what, u.display_name, "
+	"COALESCE(d.subject, ''), COALESCE(d.organism, '') FROM mandate_acts a JOIN users u ON u.id = a.user_id "
+	"LEFT JOIN procedures d ON d.id = a.procedure_id WHERE a.person_id = $1 AND a.structure_id = $2 "
+	"ORDER BY a.at, a.id";
+const char SQL_ACT_ALL[] =
+	"SELECT a.id, a.structure_id, a.mandate_id, COALESCE(a.procedure_id, 0), a.user_id, a.at, a.what "
+	"FROM mandate_acts a ORDER BY a.id";
+const char SQL_ACT_SEALS[] = "SELECT object_id, detail FROM audit_log WHERE action = 'mandate.act' ORDER BY id";
+
+/* ---- documents (domain/document.c) ---- */
+const char SQL_DOCUMENT_ADD[] =
+	"INSERT INTO documents(structure_id, person_id, object_type, object_id, name, mime, size, storage, "
+	"uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+#define DOCUMENT_COLS                                                                                   \
+	"d.id, d.structure_id, d.person_id, d.object_type, d.object_id, d.name, d.mime, d.size, d.storage, " \
+	"d.uploaded_by, d.created_at, u.display_name "
+#define DOCUMENT_FROM " FROM documents d JOIN users u ON u.id = d.uploaded_by "
+const char SQL_DOCUMENT_GET[] = "SELECT " DOCUMENT_COLS DOCUMENT_FROM "WHERE d.id = $1 AND d.structure_id = $2";
+const char SQL_DOCUMENT_FOR_PERSON[] =
+	"SELECT " DOCUMENT_COLS DOCUMENT_FROM "WHERE d.person_id = $1 AND d.structure_id = $2 "
+	"ORDER BY d.created_at DESC, d.id DESC";
+const char SQL_DOCUMENT_FOR_OBJECT[] =
+	"SELECT " DOCUMENT_COLS DOCUMENT_FROM "WHERE d.person_id = $1 AND d.structure_id = $2 "
+	"AND d.object_type = $3 AND d.object_id = $4 ORDER BY d.created_at DESC, d.id DESC";
+const char SQL_DOCUMENT_DELETE[] = "DELETE FROM documents WHERE id = $1 AND structure_id = $2";
+const char SQL_DOCUMENT_STORAGE_OF_PERSON[] = "SELECT storage FROM documents WHERE person_id = $1";
+const char SQL_DOCUMENT_DELETE_PERSON[] = "DELETE FROM documents WHERE person_id = $1";
+const char SQL_DOCUMENT_STORAGE_USED[] = "SELECT count(*) FROM documents WHERE storage = $1";
+/* The object a document is attached to must be of the same file and structure. */
+const char SQL_DOCUMENT_PROCEDURE_OF[] =
+	"SELECT count(*) FROM procedures WHERE id = $1 AND person_id = $2 AND structure_id = $3";
+const char SQL_DOCUMENT_MANDATE_OF[] =
+	"SELECT count(*) FROM mandates WHERE id = $1 AND person_id = $2 AND structure_id = $3";
+const char SQL_DOCUMENT_AID_OF[] =
+	"SELECT count(*) FROM aid_requests WHERE id = $1 AND person_id = $2 AND structure_id = $3";
+
+/* ---- digital diagnostic ------------------------------------------------ */
+
+const char SQL_DIAGNOSTIC_ADD[] =
+	"INSERT INTO diagnostics(structure_id, person_id, done_on, equipment, equipment_shared, internet, email_usable, "
+	"identity_usable, skill_device, skill_find, skill_communicate, skill_procedure, skill_scams, skill_accounts, "
+	"level, path, comment, created_by, created_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+#define DIAGNOSTIC_COLS                                                                                        \
+	"d.id, d.person_id, d.done_on, d.equipment, d.equipment_shared, d.internet, d.email_usable, "            \
+	"d.identity_usable, d.skill_device, d.skill_find, d.skill_communicate, d.skill_procedure, d.skill_scams, " \
+	"d.skill_accounts, d.level, d.path, d.comment, d.created_by, d.created_at, COALESCE(u.display_name, '') "
+#define DIAGNOSTIC_FROM " FROM diagnostics d LEFT JOIN users u ON u.id = d.created_by "
+const char SQL_DIAGNOSTIC_GET[] =
+	"SELECT " DIAGNOSTIC_COLS DIAGNOSTIC_FROM "WHERE d.id = $1 AND d.structure_id = $2";
+const char SQL_DIAGNOSTIC_LIST[] =
+	"SELECT " DIAGNOSTIC_COLS DIAGNOSTIC_FROM "WHERE d.person_id = $1 AND d.structure_id = $2 "
+	"ORDER BY d.done_on DESC, d.id DESC LIMIT $3";
+/* $3, $4: the date and id of the diagnostic whose predecessor is wanted. */
+const char SQL_DIAGNOSTIC_PREVIOUS[] =
+	"SELECT " DIAGNOSTIC_COLS DIAGNOSTIC_FROM "WHERE d.person_id = $1 AND d.structure_id = $2 "
+	"AND (d.done_on < $3 OR (d.done_on = $3 AND d.id < $4)) ORDER BY d.done_on DESC, d.id DESC LIMIT 1";
+/* For each person whose latest diagnostic up to $3 falls in [$2, $3]: that
+ * latest level, compared with the person's first diagnostic. One row per
+ * level: people, people assessed more than once, rose, fell. */
+const char SQL_DIAGNOSTIC_STATS[] =
+	"SELECT d.level, count(*), "
+	"sum(CASE WHEN f.id <> d.id THEN 1 ELSE 0 END), "
+	"sum(CASE WHEN d.level > f.level THEN 1 ELSE 0 END), "
+	"sum(CASE WHEN d.level < f.level THEN 1 ELSE 0 END) "
+	"FROM diagnostics d JOIN diagnostics f ON f.id = (SELECT f2.id FROM diagnostics f2 "
+	"WHERE f2.person_id = d.person_id ORDER BY f2.done_on, f2.id LIMIT 1) "
+	"WHERE d.structure_id = $1 AND d.done_on >= $2 AND d.done_on <= $3 "
+	"AND d.id = (SELECT d2.id FROM diagnostics d2 WHERE d2.person_id = d.person_id AND d2.done_on <= $3 "
+	"ORDER BY d2.done_on DESC, d2.id DESC LIMIT 1) "
+	"GROUP BY d.level ORDER BY d.level";
+const char SQL_DIAGNOSTICS_ANONYMISE[] = "UPDATE diagnostics SET comment = '' WHERE person_id = $1";
+const char SQL_MERGE_DIAGNOSTICS[] = "UPDATE diagnostics SET person_id = $1 WHERE person_id = $2";
+
+/* ---- financial aid ---------------------------------------------------------- */
+
+#define AID_COLS                                                                                         \
+	"a.id, a.person_id, a.version, a.created_by, a.created_at, a.updated_at, a.amount_asked, "         \
+	"a.amount_granted, a.kind, a.status, a.payment, a.purpose, a.refusal_reason, a.commission_on, "    \
+	"a.decision_on, u.display_name "
+#define AID_FROM " FROM aid_requests a JOIN users u ON u.id = a.created_by "
+const char SQL_AID_ADD[] =
+	"INSERT INTO aid_requests(structure_id, person_id, kind, purpose, amount_asked, amount_granted, status, "
+	"commission_on, decision_on, payment, refusal_reason, created_by, created_at, updated_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)";
+const char SQL_AID_UPDATE[] =
+	"UPDATE aid_requests SET kind = $3, purpose = $4, amount_asked = $5, amount_granted = $6, status = $7, "
+	"commission_on = $8, decision_on = $9, payment = $10, refusal_reason = $11, updated_at = $12, "
+	"version = version + 1 WHERE id = $1 AND version = $2";
+const char SQL_AID_GET[] = "SELECT " AID_COLS AID_FROM "WHERE a.id = $1 AND a.structure_id = $2";
+const char SQL_AID_FOR_PERSON[] =
+	"SELECT " AID_COLS AID_FROM "WHERE a.person_id = $1 AND a.structure_id = $2 ORDER BY a.created_at DESC, a.id DESC";

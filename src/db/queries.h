@@ -116,3 +116,54 @@ extern const char SQL_REPORT_ENTRIES[];
 extern const char SQL_REPORT_PERSONS[];
 extern const char SQL_THEMES_OF_STRUCTURE[];
 extern const char SQL_THEME_SET[];
+
+/* démarches, mandates, acts under mandate */
+extern const char SQL_ORGANISMS_OF_STRUCTURE[];
+extern const char SQL_ORGANISM_ADD[];
+extern const char SQL_PROCEDURE_ADD[];
+extern const char SQL_PROCEDURE_UPDATE[];
+extern const char SQL_PROCEDURE_GET[];
+extern const char SQL_PROCEDURE_FOR_PERSON[];
+extern const char SQL_CHECKLIST_ADD[];
+extern const char SQL_CHECKLIST_LIST[];
+extern const char SQL_CHECKLIST_SET[];
+extern const char SQL_PROCEDURE_DUE[];
+extern const char SQL_MANDATE_ADD[];
+extern const char SQL_MANDATE_GET[];
+extern const char SQL_MANDATE_FOR_PERSON[];
+extern const char SQL_MANDATE_SET_DOMAINS[];
+extern const char SQL_MANDATE_REVOKE[];
+extern const char SQL_REVOCATION_ADD[];
+extern const char SQL_REVOCATION_GET[];
+extern const char SQL_ACT_ADD[];
+extern const char SQL_ACT_FOR_PERSON[];
+extern const char SQL_ACT_ALL[];
+extern const char SQL_ACT_SEALS[];
+
+/* documents (domain/document.c) */
+extern const char SQL_DOCUMENT_ADD[];
+extern const char SQL_DOCUMENT_GET[];
+extern const char SQL_DOCUMENT_FOR_PERSON[];
+extern const char SQL_DOCUMENT_FOR_OBJECT[];
+extern const char SQL_DOCUMENT_DELETE[];
+extern const char SQL_DOCUMENT_STORAGE_OF_PERSON[];
+extern const char SQL_DOCUMENT_DELETE_PERSON[];
+extern const char SQL_DOCUMENT_STORAGE_USED[];
+extern const char SQL_DOCUMENT_PROCEDURE_OF[];
+extern const char SQL_DOCUMENT_MANDATE_OF[];
+extern const char SQL_DOCUMENT_AID_OF[];
+
+/* digital diagnostic (domain/diagnostic.c) */
+extern const char SQL_DIAGNOSTIC_ADD[];
+extern const char SQL_DIAGNOSTIC_GET[];
+extern const char SQL_DIAGNOSTIC_LIST[];
+extern const char SQL_DIAGNOSTIC_PREVIOUS[];
+extern const char SQL_DIAGNOSTIC_STATS[];
+extern const char SQL_DIAGNOSTICS_ANONYMISE[];
+extern const char SQL_MERGE_DIAGNOSTICS[];
+
+/* financial aid */
+extern const char SQL_AID_ADD[];
+extern const char SQL_AID_UPDATE[];
+extern const char SQL_AID_GET[];
+extern const char SQL_AID_FOR_PERSON[];

@@ -3,6 +3,7 @@
 #include "core/log.h"
 #include "db/queries.h"
 #include "domain/audit.h"
+#include "domain/document.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,12 @@ struct retention_policy retention_policy = {
 
 static const struct actor SYSTEM = {.ip = "retention"};
 
-static int anonymise(struct db *db, int64_t id, int64_t now)
+/* The person's documents go too; their files are named in files, to be
+ * removed once the caller has committed. */
+static int anonymise(struct db *db, int64_t id, int64_t now, struct buf *files)
 {
+	if (document_delete_all_for_person(db, id, files) < 0)
+		return -1;
 	if (db_exec(db, SQL_PERSON_ANONYMISE, "ii", id, now) < 0 || db_exec(db, SQL_ENTRIES_ANONYMISE, "i", id) < 0 ||
 	    db_exec(db, SQL_HOUSEHOLD_ANONYMISE, "i", id) < 0 || db_exec(db, SQL_TASKS_ANONYMISE, "ii", id, now) < 0 ||
 	    db_exec(db, SQL_PERSON_NAMES_DELETE, "i", id) < 0)
@@ -74,10 +79,11 @@ static int apply(struct db *db, const char *sql, const char *action, int64_t arc
 		}
 		struct actor who = SYSTEM;
 		who.structure_id = t[i].structure_id;
+		struct buf files = BUF_INIT;
 		int rc = db_begin(db);
 		if (rc == 0)
 			rc = strcmp(action, "archive") == 0 ? db_exec(db, SQL_PERSON_ARCHIVE, "ii", t[i].id, now)
-							    : anonymise(db, t[i].id, now);
+							    : anonymise(db, t[i].id, now, &files);
 		if (rc == 0)
 			rc = audit_log(db, &who, strcmp(action, "archive") == 0 ? "retention.archive" : "retention.anonymise",
 				       "person", t[i].id, t[i].file_number);
@@ -85,6 +91,9 @@ static int apply(struct db *db, const char *sql, const char *action, int64_t arc
 			rc = db_commit(db);
 		else
 			db_rollback(db);
+		if (rc == 0)
+			document_unlink_files(&files);
+		buf_free(&files);
 		if (rc < 0) {
 			free(t);
 			return -1;
@@ -117,17 +126,22 @@ int retention_run_daily(struct db *db, int64_t now)
 	int n = retention_run(db, now, 0, NULL, NULL);
 	if (n > 0)
 		log_info("retention: %d file(s) archived or anonymised", n);
+	document_sweep(db, 3600);
 	return n;
 }
 
 int person_anonymise(struct db *db, const struct actor *by, int64_t person_id)
 {
+	struct buf files = BUF_INIT;
 	if (db_begin(db) < 0)
 		return -1;
-	if (anonymise(db, person_id, clock_now()) < 0 ||
+	if (anonymise(db, person_id, clock_now(), &files) < 0 ||
 	    audit_log(db, by, "person.erase", "person", person_id, NULL) < 0 || db_commit(db) < 0) {
 		db_rollback(db);
+		buf_free(&files);
 		return -1;
 	}
+	document_unlink_files(&files);
+	buf_free(&files);
 	return 0;
 }

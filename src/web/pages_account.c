@@ -1,5 +1,6 @@
 /* The worker's own account, and the accounts of a structure (responsable). */
 #include "web/web.h"
+#include "domain/procedure.h"
 #include "core/clock.h"
 #include "domain/audit.h"
 #include "domain/journal.h"
@@ -211,6 +212,12 @@ void page_structure(struct web *w)
 			tpl_set(t, "label", themes->items[i].label);
 			tpl_set_bool(t, "active", themes->items[i].active);
 			tpl_set_bool(t, "own", !themes->items[i].is_default);
+		}
+	struct organism_list *orgs = pool_alloc(w->req->pool, sizeof *orgs);
+	if (orgs && organisms_load(w->db, w->actor.structure_id, orgs) >= 0)
+		for (int i = 0; i < orgs->n; i++) {
+			struct tpl_ctx *t = tpl_list_add(w->tpl, "organisms");
+			tpl_set(t, "label", orgs->items[i].label);
 		}
 	web_render(w, "structure", "Ma structure");
 }

@@ -1,5 +1,6 @@
 /* Home, health check, static files, accessibility statement. */
 #include "web/web.h"
+#include "domain/procedure.h"
 #include "core/clock.h"
 #include "domain/journal.h"
 
@@ -59,15 +60,38 @@ static void add_recent(void *arg, const struct person_hit *h)
 	tpl_set(c, "name", h->name);
 }
 
+/* Answers awaited, renewals and mandates ending: reminders computed from
+ * the démarches themselves, so nobody has to create a task for them. */
+static void add_due(void *arg, const struct due_item *d)
+{
+	struct home *h = arg;
+	struct tpl_ctx *c = tpl_list_add(h->w->tpl, "due_items");
+	static const char *const what[][2] = {{"reponse", "Réponse attendue"},
+					       {"renouvellement", "Renouvellement"},
+					       {"mandat", "Fin du mandat"}};
+	for (size_t i = 0; i < sizeof what / sizeof what[0]; i++)
+		if (strcmp(d->kind, what[i][0]) == 0)
+			tpl_set(c, "what", what[i][1]);
+	int is_mandate = strcmp(d->kind, "mandat") == 0;
+	tpl_set(c, "href", pool_printf(h->w->req->pool, "/%s/%lld", is_mandate ? "mandats" : "demarches", (long long)d->id));
+	tpl_set(c, "subject", is_mandate ? "mandat" : d->subject);
+	tpl_set(c, "date", web_date_fr(h->w, d->date));
+	tpl_set_bool(c, "late", strcmp(d->date, h->today) < 0);
+	tpl_set_int(c, "person_id", d->person_id);
+	tpl_set(c, "person_name", d->person_name);
+}
+
 void page_home(struct web *w)
 {
 	if (w->sess.user.role & ROLES_STRUCTURE) {
 		struct home h = {.w = w};
-		int y, m, d;
-		civil_from_days((clock_now() + clock_paris_offset(clock_now())) / 86400, &y, &m, &d);
-		snprintf(h.today, sizeof h.today, "%04d-%02d-%02d", y, m, d);
+		date_today(h.today);
 		task_list_mine(w->db, &w->actor, add_my_task, &h);
 		tpl_set_bool(w->tpl, "has_tasks", h.count > 0);
+		if (w->sess.user.role & (ROLE_TRAVAILLEUR_SOCIAL | ROLE_RESPONSABLE)) {
+			tpl_set_bool(w->tpl, "follows", 1);
+			procedure_due(w->db, &w->actor, 15, add_due, &h);
+		}
 		person_recent(w->db, &w->actor, add_recent, w);
 		tpl_set_bool(w->tpl, "staff", 1);
 	}

@@ -1,6 +1,7 @@
 /* The person's file: search, creation with duplicate warning, the file
  * page, editing with conflict detection, the NIR, household and referents. */
 #include "web/web.h"
+#include "domain/procedure.h"
 #include "core/clock.h"
 #include "core/text.h"
 #include "domain/audit.h"
@@ -27,7 +28,6 @@ static void on_field_error(void *arg, const char *field, const char *msg)
 	web_field_error(arg, field, msg);
 }
 
-/* "1984-03-05" -> "05/03/1984" (as typed in France), anything else as is. */
 static void add_hits(struct web *w, const char *list, const struct person_hit *hits, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -697,9 +697,27 @@ void page_notice(struct web *w)
 struct synthesis {
 	char name[300], today[16], entry_date[16], structure[128];
 	struct structure_contact contact;
-	struct buf for_person, documents, contacts;
+	struct buf for_person, documents, contacts, progress;
 	int has_entry;
+	struct db *db;
+	struct organism_list orgs;
 };
+
+/* "What is in progress, what you must bring": the open démarches and the
+ * documents not brought yet. */
+static void synthesis_procedure(void *arg, const struct procedure *p)
+{
+	struct synthesis *s = arg;
+	buf_appendf(&s->progress, "%s– %s (%s) : %s", s->progress.len ? "\n" : "", p->subject,
+		    organism_label(&s->orgs, p->organism), choice_label(procedure_statuses, p->status));
+	struct checklist_item items[CHECKLIST_MAX];
+	int n = checklist_list(s->db, p->id, items, CHECKLIST_MAX), missing = 0;
+	for (int i = 0; i < n; i++)
+		if (!items[i].done)
+			buf_appendf(&s->progress, "%s%s", missing++ ? ", " : ". À apporter : ", items[i].label);
+	if (missing)
+		buf_putc(&s->progress, '.');
+}
 
 static void synthesis_entry(void *arg, const struct entry *e)
 {
@@ -730,8 +748,11 @@ static int synthesis_load(struct web *w, struct person *p, struct synthesis *s)
 	str_copy(s->today, sizeof s->today, (struct str){today, 10});
 	cstr_copy(s->structure, sizeof s->structure, w->sess.user.structure_name);
 	structure_contact_get(w->db, w->actor.structure_id, &s->contact);
+	s->db = w->db;
+	organisms_load(w->db, w->actor.structure_id, &s->orgs);
 	if (journal_latest_for_person(w->db, &w->actor, p->id, synthesis_entry, s) < 0 ||
-	    person_referents(w->db, p->id, synthesis_contact, s) < 0) {
+	    person_referents(w->db, p->id, synthesis_contact, s) < 0 ||
+	    procedure_list(w->db, &w->actor, p->id, 1, synthesis_procedure, s) < 0) {
 		web_error(w, 503, NULL);
 		return -1;
 	}
@@ -743,6 +764,7 @@ static void synthesis_free(struct synthesis *s)
 	buf_free(&s->for_person);
 	buf_free(&s->documents);
 	buf_free(&s->contacts);
+	buf_free(&s->progress);
 }
 
 void page_person_summary(struct web *w)
@@ -760,6 +782,7 @@ void page_person_summary(struct web *w)
 	tpl_set(w->tpl, "for_person", buf_cstr(&s.for_person));
 	tpl_set(w->tpl, "documents", buf_cstr(&s.documents));
 	tpl_set(w->tpl, "contacts", buf_cstr(&s.contacts));
+	tpl_set(w->tpl, "progress", s.progress.len ? buf_cstr(&s.progress) : NULL);
 	tpl_set(w->tpl, "phone", s.contact.phone);
 	tpl_set(w->tpl, "address", s.contact.address);
 	tpl_set(w->tpl, "hours", s.contact.hours);
@@ -781,7 +804,7 @@ void page_person_summary_pdf(struct web *w)
 		 s.structure, s.contact.phone[0] ? "\nTéléphone : " : "", s.contact.phone,
 		 s.contact.address[0] ? "\n" : "", s.contact.address, s.contact.hours[0] ? "\nHoraires : " : "",
 		 s.contact.hours);
-	struct pdf_section sections[3];
+	struct pdf_section sections[4];
 	int n = 0;
 	if (s.has_entry) {
 		sections[n++] = (struct pdf_section){heading, buf_cstr(&s.for_person)};
@@ -790,6 +813,8 @@ void page_person_summary_pdf(struct web *w)
 	} else {
 		sections[n++] = (struct pdf_section){NULL, "Aucun échange n'a encore été préparé pour vous être remis."};
 	}
+	if (s.progress.len)
+		sections[n++] = (struct pdf_section){"Vos démarches en cours", buf_cstr(&s.progress)};
 	sections[n++] = (struct pdf_section){"Qui contacter", contact};
 	struct pdf_doc doc = {
 		.header_left = s.structure,

@@ -1,5 +1,6 @@
 /* Page rendering shared by every handler: layout values, errors, redirects. */
 #include "web/web.h"
+#include "core/clock.h"
 #include "core/log.h"
 
 #include <stdio.h>
@@ -94,6 +95,7 @@ void web_error(struct web *w, int status, const char *detail)
 		{403, "Accès refusé", "Vous n'avez pas accès à cette page."},
 		{404, "Page introuvable", "Cette adresse ne correspond à aucune page de Lien. Elle a peut-être été mal recopiée."},
 		{405, "Méthode non autorisée", "Cette page ne peut pas être utilisée de cette façon."},
+		{409, "Pas encore possible", "Cette action n'est pas possible dans l'état actuel du dossier."},
 		{413, "Envoi trop volumineux", "Les données envoyées dépassent la taille autorisée."},
 		{429, "Trop de tentatives", "Trop de demandes en peu de temps. Patientez un moment puis réessayez."},
 		{500, "Erreur interne", "Une erreur inattendue s'est produite. Rien n'a été enregistré ; réessayez."},
@@ -102,8 +104,11 @@ void web_error(struct web *w, int status, const char *detail)
 	size_t i = 0;
 	while (i + 1 < sizeof ERRORS / sizeof ERRORS[0] && ERRORS[i].status != status)
 		i++;
-	if (ERRORS[i].status != status)
-		i = 7; /* 500 */
+	if (ERRORS[i].status != status) {
+		i = 0;
+		while (ERRORS[i].status != 500)
+			i++;
+	}
 	w->resp->status = ERRORS[i].status;
 	tpl_set_int(w->tpl, "status", ERRORS[i].status);
 	tpl_set(w->tpl, "message", ERRORS[i].text);
@@ -182,4 +187,81 @@ const char *web_safe_return(const char *s)
 		if (*p < 0x20 || *p == 0x7f || *p == '\\')
 			return "/";
 	return s;
+}
+
+static int csv_has(const char *csv, const char *v)
+{
+	size_t n = strlen(v);
+	for (const char *p = csv; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && strncmp(p, v, n) == 0)
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+void web_fields(struct web *w, const char *key, const struct form_field *f, size_t n, const char *const *values)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct tpl_ctx *c = tpl_list_add(w->tpl, key);
+		const char *value = values[i] ? values[i] : "";
+		char ekey[80];
+		snprintf(ekey, sizeof ekey, "%s_error", f[i].name);
+		tpl_set(c, "name", f[i].name);
+		tpl_set(c, "label", f[i].label);
+		tpl_set(c, "hint", f[i].hint);
+		tpl_set_bool(c, "required", f[i].required);
+		tpl_set(c, "value", value);
+		tpl_set(c, "error", tpl_get(w->tpl, ekey));
+		switch (f[i].kind) {
+		case FF_TEXT:
+		case FF_DATE:
+		case FF_MONEY:
+			tpl_set_bool(c, "is_input", 1);
+			tpl_set(c, "inputmode", f[i].kind == FF_MONEY ? "decimal" : f[i].kind == FF_DATE ? "numeric" : "");
+			break;
+		case FF_LONG:
+			tpl_set_bool(c, "is_long", 1);
+			break;
+		case FF_SELECT:
+			tpl_set_bool(c, "is_select", 1);
+			break;
+		case FF_RADIO:
+		case FF_CHECKS:
+			tpl_set_bool(c, "is_group", 1);
+			tpl_set(c, "type", f[i].kind == FF_RADIO ? "radio" : "checkbox");
+			break;
+		}
+		for (const struct choice *o = f[i].choices; o && o->value; o++) {
+			struct tpl_ctx *oc = tpl_list_add(c, "options");
+			tpl_set(oc, "value", o->value);
+			tpl_set(oc, "label", o->label);
+			tpl_set(oc, "name", f[i].name);
+			tpl_set(oc, "type", f[i].kind == FF_RADIO ? "radio" : "checkbox");
+			tpl_set_bool(oc, "selected", f[i].kind == FF_CHECKS ? csv_has(value, o->value) : strcmp(value, o->value) == 0);
+		}
+	}
+}
+
+const char *web_form_joined(struct web *w, const char *name)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < w->req->form.n; i++) {
+		const struct http_param *p = &w->req->form.items[i];
+		if (strcmp(p->name, name) == 0 && !strchr(p->value, ','))
+			buf_appendf(&b, "%s%s", b.len ? "," : "", p->value);
+	}
+	const char *out = pool_printf(w->req->pool, "%s", buf_cstr(&b));
+	buf_free(&b);
+	return out ? out : "";
+}
+
+const char *web_date_fr(struct web *w, const char *iso)
+{
+	char out[16];
+	date_fr(iso, out, sizeof out);
+	const char *s = pool_printf(w->req->pool, "%s", out);
+	return s ? s : "";
 }

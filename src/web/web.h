@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "domain/auth.h"
 #include "domain/domain.h"
+#include "domain/person.h"
 #include "http/http.h"
 #include "view/tpl.h"
 
@@ -70,6 +71,25 @@ const char *web_form(struct web *w, const char *name);
 const char *web_with_return(struct web *w, const char *base, const char *path);
 /* "/" unless s is a local path (no scheme, no "//"): no open redirects. */
 const char *web_safe_return(const char *s);
+
+/* A form described once: the _fields partial renders each field with its
+ * label, hint, typed value and error (set by web_field_error). */
+enum form_kind { FF_TEXT, FF_DATE, FF_LONG, FF_SELECT, FF_RADIO, FF_CHECKS, FF_MONEY };
+struct form_field {
+	const char *name, *label;
+	enum form_kind kind;
+	const struct choice *choices; /* FF_SELECT, FF_RADIO, FF_CHECKS */
+	const char *hint;
+	int required;
+};
+/* Adds the fields to the list `key`; values[i] is field i's current value
+ * (FF_CHECKS: comma-separated), NULL for "". */
+void web_fields(struct web *w, const char *key, const struct form_field *f, size_t n, const char *const *values);
+/* All values of a repeated form field (checkboxes) joined with commas, in
+ * the request pool. */
+const char *web_form_joined(struct web *w, const char *name);
+/* "YYYY-MM-DD" as "JJ/MM/AAAA", in the request pool. */
+const char *web_date_fr(struct web *w, const char *iso);
 
 /* ---- handlers ---- */
 void page_home(struct web *w);
