@@ -39,10 +39,11 @@ int cmd_report(struct cmd_ctx *c)
 	} else {
 		buf_appendf(&out, "Rapport d'activité du %s au %s (période précédente : du %s au %s)\n\n", r.from, r.to,
 			    r.prev_from, r.prev_to);
-		buf_appendf(&out, "  %-40s %10lld %10lld\n", "Personnes reçues", (long long)r.people, (long long)r.people_prev);
-		buf_appendf(&out, "  %-40s %10lld %10lld\n", "dont nouvelles", (long long)r.new_people, (long long)r.new_people_prev);
-		buf_appendf(&out, "  %-40s %10lld %10lld\n", "Échanges", (long long)r.entries, (long long)r.entries_prev);
-		buf_appendf(&out, "  %-40s %10lld %10lld\n", "Minutes", (long long)r.minutes, (long long)r.minutes_prev);
+		struct report_total totals[REPORT_TOTALS];
+		int ntotals = report_totals(&r, totals);
+		for (int i = 0; i < ntotals; i++)
+			buf_appendf(&out, "  %-48s %10lld %10lld\n", totals[i].label, (long long)totals[i].n,
+				    (long long)totals[i].prev);
 		for (int k = 0; k < RT_COUNT; k++) {
 			buf_appendf(&out, "\n%s\n", r.tables[k].title);
 			for (int i = 0; i < r.tables[k].nrows; i++)

@@ -415,3 +415,35 @@ const char SQL_AID_UPDATE[] =
 const char SQL_AID_GET[] = "SELECT " AID_COLS AID_FROM "WHERE a.id = $1 AND a.structure_id = $2";
 const char SQL_AID_FOR_PERSON[] =
 	"SELECT " AID_COLS AID_FROM "WHERE a.person_id = $1 AND a.structure_id = $2 ORDER BY a.created_at DESC, a.id DESC";
+
+/* ---- démarches, mandates and aid when a file is anonymised or merged ------ */
+
+/* Statistics keep the organism, domain, status, way and dates; the words go. */
+const char SQL_PROCEDURES_ANONYMISE[] = "UPDATE procedures SET subject = '', notes = '' WHERE person_id = $1";
+const char SQL_CHECKLIST_ANONYMISE[] =
+	"DELETE FROM procedure_checklist WHERE procedure_id IN (SELECT id FROM procedures WHERE person_id = $1)";
+const char SQL_MANDATES_ANONYMISE[] = "UPDATE mandates SET protector_agreement = '' WHERE person_id = $1";
+const char SQL_REVOCATIONS_ANONYMISE[] =
+	"UPDATE mandate_revocations SET reason = '' WHERE mandate_id IN (SELECT id FROM mandates WHERE person_id = $1)";
+const char SQL_ACTS_ANONYMISE[] = "UPDATE mandate_acts SET what = '' WHERE person_id = $1";
+const char SQL_AIDS_ANONYMISE[] = "UPDATE aid_requests SET purpose = '', refusal_reason = '' WHERE person_id = $1";
+const char SQL_MERGE_PROCEDURES[] = "UPDATE procedures SET person_id = $1 WHERE person_id = $2";
+const char SQL_MERGE_MANDATES[] = "UPDATE mandates SET person_id = $1 WHERE person_id = $2";
+const char SQL_MERGE_ACTS[] = "UPDATE mandate_acts SET person_id = $1 WHERE person_id = $2";
+const char SQL_MERGE_AIDS[] = "UPDATE aid_requests SET person_id = $1 WHERE person_id = $2";
+
+/* ---- reports: démarches, mandates and aid of a period --------------------- */
+/* $1 structure, $2..$3 the period's civil dates (inclusive). */
+const char SQL_REPORT_PROCEDURES[] =
+	"SELECT how, organism, count(*) FROM procedures WHERE structure_id = $1 AND opened_on >= $2 AND opened_on <= $3 "
+	"GROUP BY how, organism";
+/* In force on at least one day of the period. $4, $5: the period as Unix times. */
+const char SQL_REPORT_MANDATES[] =
+	"SELECT count(*) FROM mandates WHERE structure_id = $1 AND starts_on <= $3 AND ends_on >= $2 "
+	"AND (revoked_at IS NULL OR revoked_at >= $4) AND created_at < $5";
+const char SQL_REPORT_ACTS[] =
+	"SELECT count(*) FROM mandate_acts WHERE structure_id = $1 AND at >= $4 AND at < $5 AND $2 <= $3";
+const char SQL_REPORT_AIDS[] =
+	"SELECT kind, status, count(*), COALESCE(sum(amount_asked), 0), COALESCE(sum(amount_granted), 0) "
+	"FROM aid_requests WHERE structure_id = $1 AND created_at >= $4 AND created_at < $5 AND $2 <= $3 "
+	"GROUP BY kind, status";

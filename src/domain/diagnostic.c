@@ -189,7 +189,8 @@ static int parse_several(enum diagnostic_question_id q, const char *v, unsigned 
 			 dq->choices[last].label);
 		return -1;
 	}
-	while (*v) {
+	/* Every piece between commas must be a choice: "a," or "a,,b" are not. */
+	for (;;) {
 		const char *comma = strchr(v, ',');
 		size_t len = comma ? (size_t)(comma - v) : strlen(v);
 		int i = choice_index(dq->choices, v, len);
@@ -202,7 +203,9 @@ static int parse_several(enum diagnostic_question_id q, const char *v, unsigned 
 			none = 1;
 		else
 			*bits |= 1u << i;
-		v += len + (comma ? 1 : 0);
+		if (!comma)
+			break;
+		v = comma + 1;
 	}
 	if (none && *bits) {
 		snprintf(msg, n, "«" NB "%s" NB "» ne peut pas être coché avec une autre réponse.", dq->choices[last].label);

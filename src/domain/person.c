@@ -865,18 +865,25 @@ int person_merge(struct db *db, const struct actor *by, int64_t keep_id, const c
 		return -1;
 	}
 	int64_t now = clock_now();
-	if (db_begin(db) < 0 || db_exec(db, SQL_MERGE_ENTRIES, "ii", keep_id, dup_id) < 0 ||
-	    db_exec(db, SQL_MERGE_TASKS, "ii", keep_id, dup_id) < 0 ||
-	    db_exec(db, SQL_MERGE_HOUSEHOLD, "ii", keep_id, dup_id) < 0 ||
-	    db_exec(db, SQL_MERGE_REFERENTS, "ii", keep_id, dup_id) < 0 ||
-	    db_exec(db, SQL_MERGE_MARK, "iii", keep_id, dup_id, now) < 0 || db_changes(db) != 1 ||
+	/* Everything attached to the duplicate moves to the file kept. */
+	static const char *const moves[] = {
+		SQL_MERGE_ENTRIES,    SQL_MERGE_TASKS,    SQL_MERGE_HOUSEHOLD, SQL_MERGE_REFERENTS,
+		SQL_MERGE_PROCEDURES, SQL_MERGE_MANDATES, SQL_MERGE_ACTS,      SQL_MERGE_AIDS,
+	};
+	if (db_begin(db) < 0)
+		goto fail;
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++)
+		if (db_exec(db, moves[i], "ii", keep_id, dup_id) < 0)
+			goto fail;
+	if (db_exec(db, SQL_MERGE_MARK, "iii", keep_id, dup_id, now) < 0 || db_changes(db) != 1 ||
 	    person_touch_contact(db, keep_id, dup.last_contact_at) < 0 ||
 	    db_exec(db, SQL_PERSON_NAMES_DELETE, "i", dup_id) < 0 ||
 	    audit_log(db, by, "person.merge_into", "person", keep_id, dup.file_number) < 0 ||
-	    audit_log(db, by, "person.merged", "person", dup_id, keep.file_number) < 0 || db_commit(db) < 0) {
-		db_rollback(db);
-		buf_appendf(err, "La fusion n'a pas pu être enregistrée ; rien n'a changé. (%s)", db_errmsg(db));
-		return -1;
-	}
+	    audit_log(db, by, "person.merged", "person", dup_id, keep.file_number) < 0 || db_commit(db) < 0)
+		goto fail;
 	return 0;
+fail:
+	db_rollback(db);
+	buf_appendf(err, "La fusion n'a pas pu être enregistrée ; rien n'a changé. (%s)", db_errmsg(db));
+	return -1;
 }

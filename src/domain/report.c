@@ -2,15 +2,17 @@
 #include "core/clock.h"
 #include "core/u64set.h"
 #include "db/queries.h"
+#include "domain/aid.h"
 #include "domain/journal.h"
+#include "domain/procedure.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Adds one to the row with this key (creating it; the last row collects
+/* Adds n to the row with this key (creating it; the last row collects
  * the rest when the table is full). */
-static void bump(struct report_table *t, const char *key, const char *label, int prev)
+static void bump(struct report_table *t, const char *key, const char *label, int prev, int64_t n)
 {
 	int i;
 	for (i = 0; i < t->nrows; i++)
@@ -28,9 +30,9 @@ static void bump(struct report_table *t, const char *key, const char *label, int
 		}
 	}
 	if (prev)
-		t->rows[i].prev++;
+		t->rows[i].prev += n;
 	else
-		t->rows[i].n++;
+		t->rows[i].n += n;
 }
 
 static const char *age_band(const char *birth, int64_t at_day)
@@ -67,15 +69,15 @@ static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_t
 	while ((rc = db_step(st)) == 1) {
 		entries++;
 		minutes += db_col_int(st, 4);
-		bump(&r->tables[RT_KIND], db_col_text(st, 1), choice_label(journal_kinds, db_col_text(st, 1)), prev);
-		bump(&r->tables[RT_MEDIUM], db_col_text(st, 2), choice_label(journal_media, db_col_text(st, 2)), prev);
+		bump(&r->tables[RT_KIND], db_col_text(st, 1), choice_label(journal_kinds, db_col_text(st, 1)), prev, 1);
+		bump(&r->tables[RT_MEDIUM], db_col_text(st, 2), choice_label(journal_media, db_col_text(st, 2)), prev, 1);
 		char values[800];
 		cstr_copy(values, sizeof values, db_col_text(st, 3));
 		for (char *t = values; *t;) {
 			char *comma = strchr(t, ',');
 			if (comma)
 				*comma = '\0';
-			bump(&r->tables[RT_THEME], t, theme_label(theme_names, t), prev);
+			bump(&r->tables[RT_THEME], t, theme_label(theme_names, t), prev, 1);
 			if (!comma)
 				break;
 			t = comma + 1;
@@ -97,12 +99,12 @@ static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_t
 			if (created >= t_from && created < t_to)
 				new_people++;
 			const char *band = age_band(db_col_text(st, 1), t_to / 86400);
-			bump(&r->tables[RT_AGE], band, band, prev);
+			bump(&r->tables[RT_AGE], band, band, prev, 1);
 			const char *civ = db_col_text(st, 2);
 			const char *sex = !strcmp(civ, "Mme") ? "Femmes" : !strcmp(civ, "M.") ? "Hommes" : "Non précisé";
-			bump(&r->tables[RT_SEX], sex, sex, prev);
+			bump(&r->tables[RT_SEX], sex, sex, prev, 1);
 			const char *commune = db_col_text(st, 3)[0] ? db_col_text(st, 3) : "Non renseignée";
-			bump(&r->tables[RT_COMMUNE], commune, commune, prev);
+			bump(&r->tables[RT_COMMUNE], commune, commune, prev, 1);
 		}
 		db_done(st);
 	}
@@ -120,6 +122,57 @@ static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_t
 		r->entries = entries;
 		r->minutes = minutes;
 	}
+	return 0;
+}
+
+/* The figures of démarches, mandates and aid requests for one period:
+ * small tables, so GROUP BY queries rather than a scan. */
+static int report_procedures(struct db *db, int64_t structure_id, const char *from, const char *to, int64_t t_from,
+			     int64_t t_to, int prev, struct activity_report *r)
+{
+	struct organism_list *orgs = malloc(sizeof *orgs);
+	if (!orgs || organisms_load(db, structure_id, orgs) < 0) {
+		free(orgs);
+		return -1;
+	}
+	int64_t total = 0, in_place = 0, mandates = 0, acts = 0, aids = 0, granted = 0;
+	struct db_stmt *st = db_query(db, SQL_REPORT_PROCEDURES, "iss", structure_id, from, to);
+	int rc = st ? 1 : -1;
+	while (st && (rc = db_step(st)) == 1) {
+		const char *way = db_col_text(st, 0), *org = db_col_text(st, 1);
+		int64_t n = db_col_int(st, 2);
+		total += n;
+		if (strcmp(way, "a_la_place") == 0)
+			in_place += n;
+		bump(&r->tables[RT_PROC_WAY], way, choice_label(procedure_ways, way), prev, n);
+		bump(&r->tables[RT_PROC_ORGANISM], org, organism_label(orgs, org), prev, n);
+	}
+	db_done(st);
+	free(orgs);
+	if (rc >= 0)
+		rc = db_get_int(db, SQL_REPORT_MANDATES, &mandates, "issii", structure_id, from, to, t_from, t_to);
+	if (rc >= 0)
+		rc = db_get_int(db, SQL_REPORT_ACTS, &acts, "issii", structure_id, from, to, t_from, t_to);
+	st = rc >= 0 ? db_query(db, SQL_REPORT_AIDS, "issii", structure_id, from, to, t_from, t_to) : NULL;
+	if (rc >= 0 && !st)
+		rc = -1;
+	while (st && (rc = db_step(st)) == 1) {
+		const char *kind = db_col_text(st, 0), *status = db_col_text(st, 1);
+		int64_t n = db_col_int(st, 2);
+		aids += n;
+		granted += db_col_int(st, 4);
+		bump(&r->tables[RT_AID_KIND], kind, choice_label(aid_kinds, kind), prev, n);
+		bump(&r->tables[RT_AID_DECISION], status, choice_label(aid_statuses, status), prev, n);
+	}
+	db_done(st);
+	if (rc < 0)
+		return -1;
+	*(prev ? &r->procedures_prev : &r->procedures) = total;
+	*(prev ? &r->in_place_prev : &r->in_place) = in_place;
+	*(prev ? &r->mandates_prev : &r->mandates) = mandates;
+	*(prev ? &r->acts_prev : &r->acts) = acts;
+	*(prev ? &r->aids_prev : &r->aids) = aids;
+	*(prev ? &r->aid_granted_prev : &r->aid_granted) = granted;
 	return 0;
 }
 
@@ -170,6 +223,10 @@ int report_activity(struct db *db, int64_t structure_id, const char *from, const
 		{"Échanges par nature", "échanges"}, {"Échanges par moyen", "échanges"},
 		{"Échanges par thème", "mentions"},  {"Personnes par âge", "personnes"},
 		{"Personnes par sexe", "personnes"}, {"Personnes par commune", "personnes"},
+		{"Démarches ouvertes, selon qui les fait", "démarches"},
+		{"Démarches ouvertes par organisme", "démarches"},
+		{"Demandes d'aide financière par nature", "demandes"},
+		{"Demandes d'aide financière par décision", "demandes"},
 	};
 	for (int t = 0; t < RT_COUNT; t++) {
 		r->tables[t].title = titles[t][0];
@@ -182,6 +239,11 @@ int report_activity(struct db *db, int64_t structure_id, const char *from, const
 	if (rc >= 0)
 		rc = scan(db, structure_id, local_midnight(day_from - len), local_midnight(day_from), 1, r, themes);
 	free(themes);
+	if (rc >= 0)
+		rc = report_procedures(db, structure_id, r->from, r->to, local_midnight(day_from), local_midnight(day_to + 1), 0, r);
+	if (rc >= 0)
+		rc = report_procedures(db, structure_id, r->prev_from, r->prev_to, local_midnight(day_from - len),
+				       local_midnight(day_from), 1, r);
 	if (rc < 0) {
 		buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));
 		return -1;
@@ -189,6 +251,25 @@ int report_activity(struct db *db, int64_t structure_id, const char *from, const
 	for (int t = 0; t < RT_COUNT; t++)
 		qsort(r->tables[t].rows, (size_t)r->tables[t].nrows, sizeof r->tables[t].rows[0], cmp_rows);
 	return 0;
+}
+
+int report_totals(const struct activity_report *r, struct report_total out[REPORT_TOTALS])
+{
+	const struct report_total t[] = {
+		{"Personnes reçues", r->people, r->people_prev},
+		{"dont nouvelles personnes", r->new_people, r->new_people_prev},
+		{"Échanges notés", r->entries, r->entries_prev},
+		{"Temps passé avec ou pour les personnes (minutes)", r->minutes, r->minutes_prev},
+		{"Démarches ouvertes", r->procedures, r->procedures_prev},
+		{"dont faites à la place de la personne", r->in_place, r->in_place_prev},
+		{"Mandats en vigueur", r->mandates, r->mandates_prev},
+		{"Actes faits sous mandat", r->acts, r->acts_prev},
+		{"Demandes d'aide financière", r->aids, r->aids_prev},
+		{"Aides accordées (euros)", r->aid_granted / 100, r->aid_granted_prev / 100},
+	};
+	_Static_assert(sizeof t / sizeof t[0] == REPORT_TOTALS, "REPORT_TOTALS");
+	memcpy(out, t, sizeof t);
+	return REPORT_TOTALS;
 }
 
 void report_masked(int64_t n, int threshold, char *out, size_t size)
@@ -217,16 +298,9 @@ int report_activity_csv(const struct activity_report *r, int t, struct buf *out)
 	rc |= buf_appendf(out, "\"Rapport d'activité\";\"du %s au %s\";\"période précédente : du %s au %s\"\r\n",
 			  r->from, r->to, r->prev_from, r->prev_to);
 	rc |= buf_puts(out, "\"Tableau\";\"Ligne\";\"Période\";\"Période précédente\"\r\n");
-	const struct {
-		const char *label;
-		int64_t n, prev;
-	} totals[] = {
-		{"Personnes reçues", r->people, r->people_prev},
-		{"dont nouvelles personnes", r->new_people, r->new_people_prev},
-		{"Échanges", r->entries, r->entries_prev},
-		{"Temps passé (minutes)", r->minutes, r->minutes_prev},
-	};
-	for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
+	struct report_total totals[REPORT_TOTALS];
+	int ntotals = report_totals(r, totals);
+	for (int i = 0; i < ntotals; i++) {
 		report_masked(totals[i].n, t, a, sizeof a);
 		report_masked(totals[i].prev, t, b, sizeof b);
 		rc |= buf_puts(out, "\"Totaux\";");

@@ -31,7 +31,11 @@ struct report_table {
 	int nrows;
 };
 
-enum report_table_id { RT_KIND, RT_MEDIUM, RT_THEME, RT_AGE, RT_SEX, RT_COMMUNE, RT_COUNT };
+enum report_table_id {
+	RT_KIND, RT_MEDIUM, RT_THEME, RT_AGE, RT_SEX, RT_COMMUNE,
+	RT_PROC_WAY, RT_PROC_ORGANISM, RT_AID_KIND, RT_AID_DECISION,
+	RT_COUNT
+};
 
 struct activity_report {
 	char from[11], to[11];          /* inclusive civil dates */
@@ -40,6 +44,10 @@ struct activity_report {
 	int64_t new_people, new_people_prev;
 	int64_t entries, entries_prev;
 	int64_t minutes, minutes_prev;
+	/* From the démarches, mandates and aid requests (report_procedures). */
+	int64_t procedures, procedures_prev, in_place, in_place_prev;
+	int64_t mandates, mandates_prev, acts, acts_prev;
+	int64_t aids, aids_prev, aid_granted, aid_granted_prev; /* cents */
 	struct report_table tables[RT_COUNT];
 };
 
@@ -47,6 +55,14 @@ struct activity_report {
  * French dates "YYYY-MM-DD" or "JJ/MM/AAAA"). 0, or -1 with a message. */
 int report_activity(struct db *db, int64_t structure_id, const char *from, const char *to,
 		    struct activity_report *r, struct buf *err);
+
+/* The headline figures, labelled, in the order every format shows them. */
+enum { REPORT_TOTALS = 10 };
+struct report_total {
+	const char *label;
+	int64_t n, prev;
+};
+int report_totals(const struct activity_report *r, struct report_total out[REPORT_TOTALS]);
 
 /* Figures that leave the structure hide small counts: 1..threshold-1
  * become "< threshold". Writes the text for n into out. */

@@ -21,10 +21,17 @@ static int anonymise(struct db *db, int64_t id, int64_t now, struct buf *files)
 {
 	if (document_delete_all_for_person(db, id, files) < 0)
 		return -1;
-	if (db_exec(db, SQL_PERSON_ANONYMISE, "ii", id, now) < 0 || db_exec(db, SQL_ENTRIES_ANONYMISE, "i", id) < 0 ||
-	    db_exec(db, SQL_HOUSEHOLD_ANONYMISE, "i", id) < 0 || db_exec(db, SQL_TASKS_ANONYMISE, "ii", id, now) < 0 ||
-	    db_exec(db, SQL_PERSON_NAMES_DELETE, "i", id) < 0)
+	if (db_exec(db, SQL_PERSON_ANONYMISE, "ii", id, now) < 0 || db_exec(db, SQL_TASKS_ANONYMISE, "ii", id, now) < 0)
 		return -1;
+	/* Everything else that belongs to the file, by person id. */
+	static const char *const by_person[] = {
+		SQL_ENTRIES_ANONYMISE,    SQL_HOUSEHOLD_ANONYMISE, SQL_PERSON_NAMES_DELETE,
+		SQL_PROCEDURES_ANONYMISE, SQL_CHECKLIST_ANONYMISE, SQL_MANDATES_ANONYMISE,
+		SQL_REVOCATIONS_ANONYMISE, SQL_ACTS_ANONYMISE,     SQL_AIDS_ANONYMISE,
+	};
+	for (size_t i = 0; i < sizeof by_person / sizeof by_person[0]; i++)
+		if (db_exec(db, by_person[i], "i", id) < 0)
+			return -1;
 	return 0;
 }
 

@@ -100,16 +100,9 @@ void page_report(struct web *w)
 	tpl_set(w->tpl, "to", r.to);
 	tpl_set(w->tpl, "prev_from", r.prev_from);
 	tpl_set(w->tpl, "prev_to", r.prev_to);
-	const struct {
-		const char *label;
-		int64_t n, prev;
-	} totals[] = {
-		{"Personnes reçues", r.people, r.people_prev},
-		{"dont nouvelles personnes", r.new_people, r.new_people_prev},
-		{"Échanges notés", r.entries, r.entries_prev},
-		{"Temps passé avec ou pour les personnes (heures)", r.minutes / 60, r.minutes_prev / 60},
-	};
-	for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
+	struct report_total totals[REPORT_TOTALS];
+	int ntotals = report_totals(&r, totals);
+	for (int i = 0; i < ntotals; i++) {
 		struct tpl_ctx *c = tpl_list_add(w->tpl, "totals");
 		tpl_set(c, "label", totals[i].label);
 		tpl_set_int(c, "n", totals[i].n);

@@ -12,19 +12,37 @@ sqlite3 t.db "INSERT INTO journal_entries(structure_id, person_id, author_id, at
  (1, 3, 2, $now - 40*86400, 'telephone', 'accueil', '', 5, '', $now);"
 today=$(date +%d/%m/%Y)
 from=$(date -d '-29 days' +%d/%m/%Y)
+# Démarches, a mandate and aid requests: their figures come from their own rows.
+iso=$(date +%F); old=$(date -d '-40 days' +%F)
+sqlite3 t.db "INSERT INTO procedures(structure_id, person_id, organism, domain, subject, status, how, opened_on, created_by, created_at, updated_at) VALUES
+ (1, 1, 'caf', 'social_sante', 'a', 'en_cours', 'avec', '$iso', 2, $now, $now),
+ (1, 2, 'caf', 'logement', 'b', 'deposee', 'a_la_place', '$iso', 2, $now, $now),
+ (1, 2, 'cpam', 'social_sante', 'c', 'accordee', 'seul', '$old', 2, $now, $now);
+ INSERT INTO mandates(structure_id, person_id, domains, duration, starts_on, ends_on, consent_on, created_by, created_at) VALUES
+ (1, 2, 'logement', '1a', '$old', '2099-01-01', '$old', 2, $now - 50*86400);
+ INSERT INTO aid_requests(structure_id, person_id, kind, amount_asked, amount_granted, status, decision_on, payment, created_by, created_at, updated_at) VALUES
+ (1, 1, 'energie', 20000, 15000, 'accordee', '$iso', 'fournisseur', 2, $now, $now),
+ (1, 2, 'alimentation', 5000, 0, 'refusee', '$iso', '', 2, $now, $now);"
 out=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today")
 echo "$out" | grep -Eq 'Personnes reçues +2 +1$'
-echo "$out" | grep -Eq 'Échanges +4 +1$'
-echo "$out" | grep -Eq 'Minutes +100 +5$'
+echo "$out" | grep -Eq 'Échanges notés +4 +1$'
+echo "$out" | grep -Eq 'Temps passé avec ou pour les personnes \(minutes\) +100 +5$'
 echo "$out" | grep -Eq 'Entretien +3 +0$'
+echo "$out" | grep -Eq 'Démarches ouvertes +2 +1$'
+echo "$out" | grep -Eq 'dont faites à la place de la personne +1 +0$'
+echo "$out" | grep -Eq 'Mandats en vigueur +1 +1$'
+echo "$out" | grep -Eq 'Demandes d.aide financière +2 +0$'
+echo "$out" | grep -Eq 'Aides accordées \(euros\) +150 +0$'
+echo "$out" | grep -Eq 'CAF +2 +0$'
+echo "$out" | grep -Eq 'Énergie +1 +0$'
 echo "$out" | grep -Eq 'Numérique +2 +0$'
 csv=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --format csv)
 # 1 to 4 become "< 5" in anything that leaves the structure; 0 stays 0.
 echo "$csv" | grep -q '"Totaux";"Personnes reçues";"< 5";"< 5"'
-echo "$csv" | grep -q '"Totaux";"Temps passé (minutes)";"100";"5"'
-! echo "$csv" | grep -q '"Totaux";"Échanges";"4"'
+echo "$csv" | grep -q '"Totaux";"Temps passé avec ou pour les personnes (minutes)";"100";"5"'
+! echo "$csv" | grep -q '"Totaux";"Échanges notés";"4"'
 # The threshold is a setting.
-"$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --format csv --mask 2 | grep -q '"Totaux";"Échanges";"4";"< 2"'
+"$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --format csv --mask 2 | grep -q '"Totaux";"Échanges notés";"4";"< 2"'
 # A commune name starting with '=' cannot become a formula in a spreadsheet.
 sqlite3 t.db "UPDATE persons SET commune_name = '=HYPERLINK(\"x\")' WHERE id = 1"
 "$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --format csv | grep -q "\"'=HYPERLINK"

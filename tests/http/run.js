@@ -1572,6 +1572,24 @@ require('./import')({
 	get small() { return small; },
 });
 
+/* ---- documents attached to a file (tests/http/documents.js) ------- */
+
+require('./documents')({
+	test, assert, eq, has, hasNot, status, redirect, fail, textOf, short, run, lien, lienOk, sql,
+	request, raw, Client, Server, csrfOf, hiddenFields, login, loginOk, enrolTotp, loginTotp, logout,
+	resetThrottle, unescapeHtml, sleep, PW, ROOT, BIN, DB, dir, ids, STRUCT_A, STRUCT_B,
+	get main() { return main; },
+});
+
+/* ---- the digital diagnostic (tests/http/diagnostic.js) ------------- */
+
+require('./diagnostic')({
+	test, assert, eq, has, hasNot, status, redirect, fail, textOf, short, run, lien, lienOk, sql,
+	request, raw, Client, Server, csrfOf, hiddenFields, login, loginOk, enrolTotp, loginTotp, logout,
+	resetThrottle, unescapeHtml, sleep, PW, ROOT, BIN, DB, dir, ids, STRUCT_A, STRUCT_B,
+	get main() { return main; },
+});
+
 /* ---- audit chain (last: it reads the whole run's log) ------------- */
 
 function auditCopy(name) {
