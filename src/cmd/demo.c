@@ -3,7 +3,9 @@
 #include "cmd/cmd.h"
 #include "core/clock.h"
 #include "db/queries.h"
+#include "domain/aid.h"
 #include "domain/journal.h"
+#include "domain/procedure.h"
 #include "domain/person.h"
 #include "domain/user.h"
 
@@ -88,6 +90,20 @@ static const char *const DOCUMENTS[] = {
 static const char *const TASKS[] = {
 	"Rappeler la CAF", "Envoyer le courrier au bailleur", "Vérifier la réponse de la MDPH",
 	"Relancer France Travail", "Préparer le dossier FSL", "Prendre rendez-vous avec l'assistante sociale de secteur"};
+
+static const struct {
+	const char *organism, *domain, *subject, *checklist;
+} PROCEDURES[] = {
+	{"caf", "social_sante", "Demande de RSA", "Pièce d'identité\nRIB\nAvis d'imposition"},
+	{"caf", "logement", "Aide au logement (APL)", "Bail\nRIB\nDernière quittance de loyer"},
+	{"cpam", "social_sante", "Complémentaire santé solidaire", "Avis d'imposition\nAttestation de droits"},
+	{"france_travail", "travail", "Inscription à France Travail", "CV\nPièce d'identité"},
+	{"ants", "papiers", "Renouvellement de la carte d'identité", "Photo d'identité\nJustificatif de domicile\nAncienne carte"},
+	{"impots", "argent", "Déclaration de revenus", ""},
+	{"mdph", "social_sante", "Demande d'AAH à la MDPH", "Certificat médical\nPièce d'identité"},
+	{"energie", "logement", "Échéancier pour une facture d'électricité", "Dernière facture"},
+	{"prefecture", "etrangers", "Renouvellement du titre de séjour", "Passeport\nPhotos d'identité\nJustificatif de domicile"},
+};
 
 static void demo_invalid(void *arg, const char *field, const char *msg)
 {
@@ -183,6 +199,56 @@ static int generate(struct cmd_ctx *c, int64_t sid, int persons, int events)
 		}
 		if (i % 1000 == 999 && (db_commit(c->db) < 0 || db_begin(c->db) < 0))
 			rc = cmd_fail("%s", db_errmsg(c->db));
+	}
+	/* Démarches, mandates and aid for the first files (not for the
+	 * benchmarks' hundred thousand). */
+	for (int i = 0; i < persons && i < 200 && rc == 0; i++) {
+		struct demo_worker w = workers[rnd((uint32_t)nworkers)];
+		struct actor by = {.user_id = w.id, .structure_id = sid, .role = w.role, .ip = "demo", .second_factor = 1};
+		char today[11], opened[11], due[11];
+		date_today(today);
+		date_add(today, 0, -(int)rnd(120), opened);
+		date_add(today, 0, (int)rnd(40), due);
+		uint32_t what = rnd(6);
+		if (what <= 2) {
+			int k = (int)rnd(sizeof PROCEDURES / sizeof PROCEDURES[0]);
+			static const char *const statuses[] = {"a_faire", "en_cours", "deposee", "en_attente", "accordee"};
+			const char *way = "avec";
+			if (what == 2) {
+				/* In the person's place: under a mandate signed on paper. */
+				struct person p;
+				if (person_get(c->db, &by, ids[i], &p, NULL) != 1)
+					continue;
+				struct mandate_input mi = {PROCEDURES[k].domain, "1a", today, today,
+							   strcmp(p.v[PF_PROTECTION], "aucune") ? "Accord écrit du curateur" : ""};
+				if (mandate_create(c->db, &by, &p, &mi, demo_invalid, NULL) < 0) {
+					rc = cmd_fail("mandat de démonstration refusé");
+					break;
+				}
+				way = "a_la_place";
+			}
+			struct procedure_input pi = {PROCEDURES[k].organism, PROCEDURES[k].domain, PROCEDURES[k].subject,
+						     statuses[rnd(5)], way, opened, "", rnd(2) ? due : "", "", "",
+						     PROCEDURES[k].checklist};
+			if (what == 2)
+				pi.opened_on = today;
+			if (procedure_create(c->db, &by, ids[i], &pi, demo_invalid, NULL) < 0) {
+				rc = cmd_fail("démarche de démonstration refusée");
+				break;
+			}
+		} else if (what == 3) {
+			static const char *const kinds[] = {"energie", "alimentation", "logement", "transport"};
+			char asked[16];
+			snprintf(asked, sizeof asked, "%u", 50 + 10 * rnd(40));
+			int granted = i % 2; /* rnd(2) right after rnd(40) is not independent enough */
+			struct aid_input ai = {kinds[rnd(4)], "Demande présentée en commission", asked, granted ? asked : "",
+					       granted ? "accordee" : "instruction", "", granted ? today : "",
+					       granted ? "fournisseur" : "", ""};
+			if (aid_create(c->db, &by, ids[i], &ai, demo_invalid, NULL) < 0) {
+				rc = cmd_fail("demande d'aide de démonstration refusée");
+				break;
+			}
+		}
 	}
 	for (int i = 0; i < events && rc == 0 && persons > 0; i++) {
 		struct demo_worker w = workers[rnd((uint32_t)nworkers)];

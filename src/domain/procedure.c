@@ -353,7 +353,7 @@ int64_t mandate_create(struct db *db, const struct actor *by, const struct perso
 		date_add(starts, months, -1, ends);
 	if (db_begin(db) < 0)
 		goto fail;
-	if (db_exec(db, SQL_MANDATE_ADD, "iisssssssi", by->structure_id, p->id, domains, in->duration, starts, ends,
+	if (db_exec(db, SQL_MANDATE_ADD, "iissssssii", by->structure_id, p->id, domains, in->duration, starts, ends,
 		    consent, protected_person ? in->protector_agreement : "", by->user_id, clock_now()) < 0)
 		goto fail;
 	int64_t id = db_last_id(db);

@@ -72,7 +72,7 @@ module.exports = function diagnosticTests(h) {
 	}
 
 	function send(login, fields, id = person()) {
-		return post(login, `/personnes/${id}/diagnostic`, form(fields));
+		return user(login).client.post(`/personnes/${id}/diagnostic`, form({ csrf: user(login).csrf, ...fields }));
 	}
 
 	async function sendOk(login, fields, what) {
@@ -96,12 +96,20 @@ module.exports = function diagnosticTests(h) {
 		return s ? [...s[1].matchAll(/<a href="#([^"]+)">/g)].map((m) => m[1]) : [];
 	}
 
-	/* The <input> tags of a question, as { value: tag }. */
-	function inputsOf(html, name) {
-		const out = {};
-		for (const m of html.matchAll(new RegExp(`<input id="[^"]*" name="${name}" type="(?:radio|checkbox)" value="([^"]*)"[^>]*>`, 'g')))
-			out[m[1]] = m[0];
-		return out;
+	/* The <input> tags of a question, in order, as [[value, tag]]. */
+	function inputList(html, name) {
+		return [...html.matchAll(new RegExp(`<input id="[^"]*" name="${name}" type="(?:radio|checkbox)" value="([^"]*)"[^>]*>`, 'g'))]
+			.map((m) => [m[1], m[0]]);
+	}
+
+	const valuesOf = (html, name) => inputList(html, name).map(([v]) => v).join(',');
+
+	/* The <input> tag of one answer. */
+	function inputOf(html, name, value) {
+		const i = inputList(html, name).find(([v]) => v === value);
+		if (!i)
+			fail(`no answer ${value} for ${name}`);
+		return i[1];
 	}
 
 	/* ------------------------------------------------------------------ */
@@ -156,17 +164,17 @@ module.exports = function diagnosticTests(h) {
 				 'Se protéger des arnaques', 'Gérer ses comptes et mots de passe'])
 			assert(legends.includes(l), `a fieldset for "${l}"`);
 		for (const s of SKILLS) {
-			const inputs = inputsOf(html, s);
-			eq(Object.keys(inputs).join(','), '1,2,3,4', `${s}: four radio buttons`);
-			has(inputs['1'], `id="${s}"`, `${s}: the first answer has the question's id (error summary link)`);
-			has(inputs['1'], 'type="radio"', `${s}: radio`);
+			eq(valuesOf(html, s), '1,2,3,4', `${s}: four radio buttons`);
+			has(inputOf(html, s, '1'), `id="${s}"`, `${s}: the first answer has the question's id (error summary link)`);
+			has(inputOf(html, s, '1'), 'type="radio"', `${s}: radio`);
 		}
 		for (const label of ['Je ne sais pas faire', 'Je fais avec de l&#39;aide', 'Je fais sans aide, mais c&#39;est difficile', 'Je fais sans aide, facilement'])
 			has(html, `>${label}</label>`, `scale label ${label}`);
-		eq(Object.keys(inputsOf(html, 'equipment')).join(','), 'smartphone,ordinateur,tablette,aucun', 'equipment checkboxes');
-		eq(Object.keys(inputsOf(html, 'internet')).join(','), 'domicile,mobile,lieu_public,aucun', 'internet checkboxes');
+		eq(valuesOf(html, 'equipment'), 'smartphone,ordinateur,tablette,aucun', 'equipment checkboxes');
+		has(inputOf(html, 'equipment', 'tablette'), 'type="checkbox"', 'equipment: checkboxes');
+		eq(valuesOf(html, 'internet'), 'domicile,mobile,lieu_public,aucun', 'internet checkboxes');
 		for (const q of ['equipment_shared', 'email_usable', 'identity_usable'])
-			eq(Object.keys(inputsOf(html, q)).join(','), q === 'equipment_shared' ? '0,1' : '1,0', `${q} radios`);
+			eq(valuesOf(html, q), q === 'equipment_shared' ? '0,1' : '1,0', `${q} radios`);
 		/* Every input has its label. */
 		for (const m of html.matchAll(/<input id="([^"]+)" name="(?:equipment|internet|skill_|email|identity)[^"]*"/g))
 			has(html, `<label for="${m[1]}">`, `label for ${m[1]}`);
@@ -206,8 +214,9 @@ module.exports = function diagnosticTests(h) {
 		has(fieldError(r.body, 'skill_find', 'bad values'), `Réponse impossible pour «${NB}Trouver une information${NB}»`, 'out of range');
 		has(fieldError(r.body, 'equipment', 'bad values'), 'ne peut pas être coché avec une autre réponse', '"aucun" with a device');
 		has(fieldError(r.body, 'done_on', 'bad values'), 'dans le futur', 'future date');
-		has(inputsOf(r.body, 'skill_device')['3'], 'checked', 'a good answer is kept');
-		has(inputsOf(r.body, 'skill_accounts')['4'], 'checked', 'another good answer is kept');
+		has(inputOf(r.body, 'skill_device', '3'), 'checked', 'a good answer is kept');
+		has(inputOf(r.body, 'skill_accounts', '4'), 'checked', 'another good answer is kept');
+		hasNot(inputOf(r.body, 'skill_accounts', '3'), 'checked', 'only the answer given');
 		has(r.body, '>Gardé</textarea>', 'the comment is kept');
 
 		/* Devices but not said whether they are shared. */
