@@ -447,3 +447,6 @@ const char SQL_REPORT_AIDS[] =
 	"SELECT kind, status, count(*), COALESCE(sum(amount_asked), 0), COALESCE(sum(amount_granted), 0) "
 	"FROM aid_requests WHERE structure_id = $1 AND created_at >= $4 AND created_at < $5 AND $2 <= $3 "
 	"GROUP BY kind, status";
+const char SQL_MERGE_DOCUMENTS[] =
+	"UPDATE documents SET person_id = $1, object_id = CASE WHEN object_type = 'person' THEN $1 ELSE object_id END "
+	"WHERE person_id = $2";

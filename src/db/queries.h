@@ -181,3 +181,4 @@ extern const char SQL_REPORT_PROCEDURES[];
 extern const char SQL_REPORT_MANDATES[];
 extern const char SQL_REPORT_ACTS[];
 extern const char SQL_REPORT_AIDS[];
+extern const char SQL_MERGE_DOCUMENTS[];

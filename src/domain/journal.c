@@ -3,6 +3,7 @@
 #include "core/crypto.h"
 #include "db/queries.h"
 #include "domain/audit.h"
+#include "domain/labels.h"
 #include "core/text.h"
 #include "domain/user.h"
 
@@ -107,13 +108,7 @@ int theme_set(struct db *db, const struct actor *by, const char *value, const ch
 			buf_puts(err, "Le nombre de thèmes est limité à 64.");
 			return -1;
 		}
-		struct buf f = BUF_INIT;
-		text_fold(label, &f);
-		snprintf(made, sizeof made, "local-%.50s", buf_cstr(&f));
-		buf_free(&f);
-		for (char *c = made; *c; c++)
-			if (*c == ' ')
-				*c = '-';
+		label_value_from(label, made, sizeof made);
 		value = made;
 	} else {
 		label = theme_label(&l, value);

@@ -86,67 +86,19 @@ static int text_ok(const char *s, size_t max, int multiline)
 
 /* ---- organisms ---------------------------------------------------------- */
 
-int organisms_load(struct db *db, int64_t structure_id, struct organism_list *out)
+int organisms_load(struct db *db, int64_t structure_id, struct label_list *out)
 {
-	out->n = 0;
-	for (const struct choice *c = default_organisms; c->value; c++) {
-		cstr_copy(out->items[out->n].value, sizeof out->items[0].value, c->value);
-		cstr_copy(out->items[out->n].label, sizeof out->items[0].label, c->label);
-		out->n++;
-	}
-	struct db_stmt *st = db_query(db, SQL_ORGANISMS_OF_STRUCTURE, "i", structure_id);
-	if (!st)
-		return DB_ERR;
-	int rc;
-	while ((rc = db_step(st)) == 1 && out->n < ORGANISMS_MAX) {
-		cstr_copy(out->items[out->n].value, sizeof out->items[0].value, db_col_text(st, 0));
-		cstr_copy(out->items[out->n].label, sizeof out->items[0].label, db_col_text(st, 1));
-		out->n++;
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
-}
-
-const char *organism_label(const struct organism_list *l, const char *value)
-{
-	for (int i = 0; i < l->n; i++)
-		if (strcmp(l->items[i].value, value) == 0)
-			return l->items[i].label;
-	return value;
+	return labels_load(db, structure_id, default_organisms, SQL_ORGANISMS_OF_STRUCTURE, out);
 }
 
 int organism_add(struct db *db, const struct actor *by, const char *label, struct buf *err)
 {
-	struct organism_list l;
-	size_t n = strlen(label);
-	if (n < 2 || !text_ok(label, 100, 0)) {
-		buf_puts(err, "Le nom de l'organisme doit faire entre 2 et 100 caractères.");
-		return -1;
-	}
+	struct label_list l;
 	if (organisms_load(db, by->structure_id, &l) < 0) {
 		buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));
 		return -1;
 	}
-	if (l.n >= ORGANISMS_MAX) {
-		buf_puts(err, "Le nombre d'organismes est limité.");
-		return -1;
-	}
-	/* The value is made from the folded label: adding it twice changes nothing. */
-	struct buf f = BUF_INIT;
-	text_fold(label, &f);
-	char value[64];
-	snprintf(value, sizeof value, "local-%.50s", buf_cstr(&f));
-	buf_free(&f);
-	for (char *c = value; *c; c++)
-		if (*c == ' ')
-			*c = '-';
-	if (db_begin(db) < 0 || db_exec(db, SQL_ORGANISM_ADD, "iss", by->structure_id, value, label) < 0 ||
-	    audit_log(db, by, "organism.add", "structure", by->structure_id, label) < 0 || db_commit(db) < 0) {
-		db_rollback(db);
-		buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));
-		return -1;
-	}
-	return 0;
+	return label_add(db, by, &l, SQL_ORGANISM_ADD, "organism.add", label, err);
 }
 
 /* ---- mandates ----------------------------------------------------------- */
@@ -671,12 +623,12 @@ static int procedure_validate(struct db *db, const struct actor *by, const struc
 			      struct procedure *p, field_error_fn on_error, void *arg)
 {
 	int bad = 0;
-	struct organism_list orgs;
+	struct label_list orgs;
 	if (organisms_load(db, by->structure_id, &orgs) < 0) {
 		on_error(arg, "", "Erreur de la base de données.");
 		return -1;
 	}
-	if (organism_label(&orgs, in->organism) == in->organism)
+	if (label_of(&orgs, in->organism) == in->organism)
 		FIELD_ERROR("organism", "Choisissez l'organisme.");
 	if (!in_choices(procedure_domains, in->domain))
 		FIELD_ERROR("domain", "Choisissez le domaine de la démarche.");

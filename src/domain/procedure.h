@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "db/db.h"
 #include "domain/domain.h"
+#include "domain/labels.h"
 #include "domain/person.h"
 
 /* The ten domains of a mandate and of a démarche. */
@@ -29,15 +30,7 @@ extern const struct choice mandate_durations[]; /* 1j, 1m, 6m, 1a */
 int procedure_status_closed(const char *status);
 
 /* Organisms: the defaults and those the structure added. */
-enum { ORGANISMS_MAX = 96 };
-struct organism_list {
-	struct {
-		char value[64], label[120];
-	} items[ORGANISMS_MAX];
-	int n;
-};
-int organisms_load(struct db *db, int64_t structure_id, struct organism_list *out);
-const char *organism_label(const struct organism_list *l, const char *value);
+int organisms_load(struct db *db, int64_t structure_id, struct label_list *out);
 int organism_add(struct db *db, const struct actor *by, const char *label, struct buf *err);
 
 typedef void (*field_error_fn)(void *arg, const char *field, const char *msg);

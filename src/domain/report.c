@@ -130,7 +130,7 @@ static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_t
 static int report_procedures(struct db *db, int64_t structure_id, const char *from, const char *to, int64_t t_from,
 			     int64_t t_to, int prev, struct activity_report *r)
 {
-	struct organism_list *orgs = malloc(sizeof *orgs);
+	struct label_list *orgs = malloc(sizeof *orgs);
 	if (!orgs || organisms_load(db, structure_id, orgs) < 0) {
 		free(orgs);
 		return -1;
@@ -145,7 +145,7 @@ static int report_procedures(struct db *db, int64_t structure_id, const char *fr
 		if (strcmp(way, "a_la_place") == 0)
 			in_place += n;
 		bump(&r->tables[RT_PROC_WAY], way, choice_label(procedure_ways, way), prev, n);
-		bump(&r->tables[RT_PROC_ORGANISM], org, organism_label(orgs, org), prev, n);
+		bump(&r->tables[RT_PROC_ORGANISM], org, label_of(orgs, org), prev, n);
 	}
 	db_done(st);
 	free(orgs);

@@ -213,7 +213,7 @@ void page_structure(struct web *w)
 			tpl_set_bool(t, "active", themes->items[i].active);
 			tpl_set_bool(t, "own", !themes->items[i].is_default);
 		}
-	struct organism_list *orgs = pool_alloc(w->req->pool, sizeof *orgs);
+	struct label_list *orgs = pool_alloc(w->req->pool, sizeof *orgs);
 	if (orgs && organisms_load(w->db, w->actor.structure_id, orgs) >= 0)
 		for (int i = 0; i < orgs->n; i++) {
 			struct tpl_ctx *t = tpl_list_add(w->tpl, "organisms");

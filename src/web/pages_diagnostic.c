@@ -247,12 +247,14 @@ void page_diagnostic(struct web *w)
 	}
 	tpl_set_bool(t, pool_printf(w->req->pool, "level_%d", d->level), 1);
 	tpl_set_bool(t, pool_printf(w->req->pool, "path_%s", d->path), 1);
-	/* "Je fais sans aide" (3 and 4) is what the person can do. */
+	/* What the person does without help (3 and 4: "je fais sans aide",
+	 * 3 still with difficulty), and what needs help (1 and 2). */
 	for (int i = 0; i < DIAG_SKILLS; i++) {
-		int ok = d->skills[i] >= 3;
-		struct tpl_ctx *s = tpl_list_add(t, ok ? "skills_ok" : "skills_hard");
+		int alone = d->skills[i] >= 3;
+		struct tpl_ctx *s = tpl_list_add(t, alone ? "skills_ok" : "skills_help");
 		tpl_set(s, "title", diagnostic_questions[DQ_SKILL_DEVICE + i].title);
-		tpl_set_bool(t, ok ? "has_skills_ok" : "has_skills_hard", 1);
+		tpl_set_bool(s, "hard", d->skills[i] == 3);
+		tpl_set_bool(t, alone ? "has_skills_ok" : "has_skills_help", 1);
 	}
 	if (has_prev == 1) {
 		date_fr(prev->done_on, date, sizeof date);

@@ -28,7 +28,7 @@ static int object_index(const char *type)
 	return -1;
 }
 
-/* "/demarches/12#documents": where the list of an object is. */
+/* "/demarches/12#pieces-jointes": where the list of an object is. */
 static const char *object_page(struct web *w, int i, int64_t id, const char *anchor)
 {
 	const char *s = pool_printf(w->req->pool, "%s%lld%s", OBJECTS[i].page, (long long)id, anchor);
@@ -44,7 +44,7 @@ struct section {
 static void add_document(void *arg, const struct document *d)
 {
 	struct section *s = arg;
-	struct tpl_ctx *c = tpl_list_add(s->w->tpl, "documents");
+	struct tpl_ctx *c = tpl_list_add(s->w->tpl, "attachments");
 	char size[32], when[64];
 	document_size_fr(d->size, size, sizeof size);
 	clock_format_fr(d->created_at, when, sizeof when);
@@ -80,7 +80,7 @@ void documents_section(struct web *w, int64_t person_id, const char *object_type
 	tpl_set_int(w->tpl, "doc_person_id", person_id);
 	tpl_set(w->tpl, "doc_object", object_type);
 	tpl_set_int(w->tpl, "doc_object_id", object_id);
-	tpl_set(w->tpl, "doc_return", object_page(w, i, object_id, "#documents"));
+	tpl_set(w->tpl, "doc_return", object_page(w, i, object_id, "#pieces-jointes"));
 }
 
 static const struct http_file *form_file(struct web *w, const char *name)
@@ -134,7 +134,7 @@ void page_document_upload(struct web *w)
 		web_error(w, 500, buf_cstr(&err));
 	} else {
 		const char *back = req_form(w->req, "retour");
-		web_redirect(w, back ? web_safe_return(back) : object_page(w, i, object_id, "#documents"), "Document ajouté.");
+		web_redirect(w, back ? web_safe_return(back) : object_page(w, i, object_id, "#pieces-jointes"), "Document ajouté.");
 	}
 	buf_free(&err);
 }
@@ -218,7 +218,7 @@ void page_document_delete(struct web *w)
 	} else {
 		const char *back = req_form(w->req, "retour");
 		int i = object_index(d.object_type);
-		web_redirect(w, back || i < 0 ? web_safe_return(back) : object_page(w, i, d.object_id, "#documents"),
+		web_redirect(w, back || i < 0 ? web_safe_return(back) : object_page(w, i, d.object_id, "#pieces-jointes"),
 			     "Document supprimé.");
 	}
 	buf_free(&err);

@@ -700,7 +700,7 @@ struct synthesis {
 	struct buf for_person, documents, contacts, progress;
 	int has_entry;
 	struct db *db;
-	struct organism_list orgs;
+	struct label_list orgs;
 };
 
 /* "What is in progress, what you must bring": the open démarches and the
@@ -709,7 +709,7 @@ static void synthesis_procedure(void *arg, const struct procedure *p)
 {
 	struct synthesis *s = arg;
 	buf_appendf(&s->progress, "%s– %s (%s) : %s", s->progress.len ? "\n" : "", p->subject,
-		    organism_label(&s->orgs, p->organism), choice_label(procedure_statuses, p->status));
+		    label_of(&s->orgs, p->organism), choice_label(procedure_statuses, p->status));
 	struct checklist_item items[CHECKLIST_MAX];
 	int n = checklist_list(s->db, p->id, items, CHECKLIST_MAX), missing = 0;
 	for (int i = 0; i < n; i++)

@@ -80,15 +80,15 @@ static const char *state_label(const char *state)
 
 struct section {
 	struct web *w;
-	struct organism_list orgs;
+	struct label_list orgs;
 	char today[11];
 };
 
-static void set_procedure(struct web *w, struct tpl_ctx *c, const struct organism_list *orgs, const struct procedure *p)
+static void set_procedure(struct web *w, struct tpl_ctx *c, const struct label_list *orgs, const struct procedure *p)
 {
 	tpl_set_int(c, "id", p->id);
 	tpl_set(c, "subject", p->subject);
-	tpl_set(c, "organism", organism_label(orgs, p->organism));
+	tpl_set(c, "organism", label_of(orgs, p->organism));
 	tpl_set(c, "domain", choice_label(procedure_domains, p->domain));
 	tpl_set(c, "status", choice_label(procedure_statuses, p->status));
 	tpl_set(c, "way", choice_label(procedure_ways, p->way));
@@ -140,7 +140,7 @@ void procedures_section(struct web *w, int64_t person_id)
  * form's choices outlive the loading function. */
 static const struct choice *organism_choices(struct web *w)
 {
-	struct organism_list l;
+	struct label_list l;
 	organisms_load(w->db, w->actor.structure_id, &l);
 	struct choice *c = pool_alloc(w->req->pool, (size_t)(l.n + 1) * sizeof *c);
 	if (!c)
@@ -256,7 +256,7 @@ static void add_act(void *arg, const struct mandate_act *a)
 
 static void render_procedure(struct web *w, const struct procedure *d, const struct procedure_input *in)
 {
-	struct organism_list *orgs = pool_alloc(w->req->pool, sizeof *orgs);
+	struct label_list *orgs = pool_alloc(w->req->pool, sizeof *orgs);
 	if (!orgs) {
 		web_error(w, 500, NULL);
 		return;

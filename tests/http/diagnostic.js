@@ -258,8 +258,8 @@ module.exports = function diagnosticTests(h) {
 		has(html, 'Votre niveau&nbsp;: <strong>Éloigné du numérique</strong> (1 sur 4)', 'the level in words');
 		has(html, '<li aria-current="step">1. Éloigné du numérique', 'the level marked on the scale of four');
 		has(html, 'On peut apprendre à tout âge.', 'what it means');
-		has(html, 'c&#39;est un mandat', 'the next step: a mandate');
-		has(html, 'Demandez-nous l&#39;adresse', 'where to learn: ask the worker (no directory yet)');
+		has(html, "c'est un mandat", 'the next step: a mandate');
+		has(html, "Demandez-nous l'adresse", 'where to learn: ask the worker (no directory yet)');
 		has(html, 'Fait le 15/01/2025 avec Nadia Numérique', 'date and worker');
 		has(html, 'Marcel', 'the person\'s name');
 		has(html, STRUCT_A, 'the structure');
@@ -267,8 +267,10 @@ module.exports = function diagnosticTests(h) {
 		has(html, '<div class="no-print">', 'the team comment is not printed');
 		hasNot(html, 'Depuis la dernière fois', 'no comparison for a first diagnostic');
 		const text = textOf(html);
-		has(text, 'Ce que vous savez faire', 'what the person can do');
-		has(text, 'Ce qui est encore difficile', 'what is still hard');
+		has(text, 'Ce que vous faites sans aide', 'what the person does alone');
+		has(text, "Pour l'instant, rien.", 'nothing alone yet (every skill answered 1 or 2)');
+		const help = html.slice(html.indexOf('id="avec-aide"'), html.indexOf('</section>', html.indexOf('id="avec-aide"')));
+		eq([...help.matchAll(/<li>/g)].length, 6, "six skills under \"Ce qui demande de l'aide\"");
 		assert(count(`SELECT count(*) FROM audit_log WHERE action = 'person.print_diagnostic' AND object_id = ${person()}`) >= 1, 'the reading is audited');
 	});
 
@@ -283,7 +285,9 @@ module.exports = function diagnosticTests(h) {
 		has(r.body, 'Vous progressez', 'progress');
 		has(r.body, 'Le 15/01/2025, votre niveau était «&nbsp;Éloigné du numérique&nbsp;»', 'the previous level');
 		has(r.body, '<strong>Autonome</strong> (4 sur 4)', 'the new level');
-		has(r.body, 'Vous n&#39;avez pas besoin d&#39;aide', 'next step of level 4');
+		has(r.body, "Vous n'avez pas besoin d'aide", 'next step of level 4');
+		has(r.body, '<li>Se protéger des arnaques (encore difficile)</li>', 'a skill answered 3 is done alone, with difficulty');
+		has(r.body, 'Rien&nbsp;: vous faites tout sans aide.', 'nothing needs help');
 
 		/* The same level again, the same day: stable. One skill with help
 		 * would not be "Autonome": level 3. */
@@ -294,7 +298,7 @@ module.exports = function diagnosticTests(h) {
 		const lower = await sendOk('diag.ts', answers({ skills: [4, 4, 4, 4, 4, 2], done_on: '' }), 'fourth diagnostic');
 		eq(count(`SELECT level FROM diagnostics WHERE id = ${lower}`), 3, 'a skill with help caps at 3');
 		r = await user('diag.ts').client.get(`/diagnostics/${lower}`);
-		has(r.body, 'Ce n&#39;est pas grave', 'a lower level is said kindly');
+		has(r.body, "Ce n'est pas grave", 'a lower level is said kindly');
 
 		const page = await user('diag.ts').client.get(`/personnes/${person()}`);
 		status(page, 200, 'file page');

@@ -45,7 +45,12 @@ function lien(...args) {
 		throw new Error(`lien ${args.join(' ')}: ${r.stderr}`);
 	return r.stdout;
 }
-const sql = (q) => cp.spawnSync('sqlite3', [DB, q], { encoding: 'utf8' }).stdout.trim();
+function sql(q) {
+	const r = cp.spawnSync('sqlite3', ['-cmd', '.timeout 5000', DB, q], { encoding: 'utf8' });
+	if (r.status !== 0)
+		throw new Error(`sqlite3 ${q}: ${r.stderr}`);
+	return r.stdout.trim();
+}
 
 
 /* RFC 6238 with HMAC-SHA1, 30 s, 6 digits. */
@@ -98,6 +103,64 @@ function parseExpected() {
 	return fs.readFileSync(path.join(__dirname, 'routes.expected'), 'utf8').split('\n')
 		.filter((l) => l.trim() && !l.startsWith('#'))
 		.map((l) => { const [method, pattern, roles] = l.trim().split(/\s+/); return { method, pattern, roles }; });
+}
+
+/* A multipart/form-data body: text fields, then one file part. */
+function multipart(fields, file) {
+	const boundary = '----LienMatrix' + crypto.randomBytes(8).toString('hex');
+	let body = '';
+	for (const [k, v] of Object.entries(fields))
+		body += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+	body += `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\n` +
+		`Content-Type: ${file.type}\r\n\r\n${file.data}\r\n--${boundary}--\r\n`;
+	return { body, type: `multipart/form-data; boundary=${boundary}` };
+}
+
+/* The objects of the démarches, mandates, aid, documents and diagnostic
+ * routes, for the file `person` of structure s (created by its worker ts):
+ * the démarche, the aid request and the documents through the app's own
+ * routes, the mandate, its revocation and the diagnostic as rows (the
+ * matrix's workers have no second factor; the rows follow the schema). */
+async function procedureObjects(port, s, ts, person) {
+	const sid = s === 'a' ? 1 : 2;
+	const uid = Number(sql(`SELECT id FROM users WHERE login = 'ts.${s}'`));
+	const located = (r, re, what) => {
+		const m = r.status === 303 && re.exec(r.headers.location || '');
+		if (!m)
+			throw new Error(`${what} for structure ${s}: got ${r.status} ${r.headers.location || ''}`);
+		return Number(m[1]);
+	};
+	const procedure = located(await request(port, 'POST', `/personnes/${person}/demarches`, { cookie: ts.cookie,
+		body: form({ csrf: ts.csrf, organism: 'caf', domain: 'logement', subject: `Démarche matrice ${s}`, status: 'en_cours',
+			way: 'avec', opened_on: '', submitted_on: '', answer_due_on: '', renewal_on: '', notes: '',
+			checklist: 'Avis d\'imposition\nRIB' }) }), /^\/demarches\/(\d+)$/, 'démarche');
+	const today = new Date().toISOString().slice(0, 10).split('-').reverse().join('/');
+	const aid = located(await request(port, 'POST', `/personnes/${person}/aides`, { cookie: ts.cookie,
+		body: form({ csrf: ts.csrf, kind: 'energie', purpose: 'Facture', amount_asked: '120', status: 'accordee',
+			commission_on: '', decision_on: today, amount_granted: '80', payment: 'virement', refusal_reason: '' }) }),
+		/^\/aides\/(\d+)$/, 'aid request');
+	const now = Math.floor(Date.now() / 1000);
+	const mandate = Number(sql(`INSERT INTO mandates (structure_id, person_id, domains, duration, starts_on, ends_on, consent_on, ` +
+		`created_by, created_at) VALUES (${sid}, ${person}, 'logement,argent', '1a', date('now', '-1 day'), date('now', '+300 days'), ` +
+		`date('now', '-1 day'), ${uid}, ${now}) RETURNING id`));
+	const revocation = Number(sql(`INSERT INTO mandate_revocations (structure_id, mandate_id, domain, reason, by_user, at) ` +
+		`VALUES (${sid}, ${mandate}, 'argent', 'Matrice', ${uid}, ${now}) RETURNING id`));
+	sql(`UPDATE mandates SET domains = 'logement' WHERE id = ${mandate}`);
+	const diagnostic = Number(sql(`INSERT INTO diagnostics (structure_id, person_id, done_on, equipment, internet, email_usable, ` +
+		`identity_usable, skill_device, skill_find, skill_communicate, skill_procedure, skill_scams, skill_accounts, level, path, ` +
+		`created_by, created_at) VALUES (${sid}, ${person}, date('now'), 'smartphone', 'mobile', 1, 0, 2, 2, 3, 1, 2, 1, 2, ` +
+		`'accompagner', ${uid}, ${now}) RETURNING id`));
+	/* Documents: one to read, the others for the deletions (one each). */
+	const documents = [];
+	for (let i = 0; i < (s === 'a' ? 10 : 4); i++) {
+		const mp = multipart({ csrf: ts.csrf, objet: 'procedure', objet_id: String(procedure) },
+			{ name: 'fichier', filename: `piece-${i}.pdf`, type: 'application/pdf', data: `%PDF-1.4\n% matrice ${s} ${i}\n%%EOF\n` });
+		const r = await request(port, 'POST', `/personnes/${person}/documents`, { cookie: ts.cookie, body: mp.body, type: mp.type });
+		if (r.status !== 303)
+			throw new Error(`document upload for structure ${s}: got ${r.status}`);
+		documents.push(Number(sql(`SELECT max(id) FROM documents WHERE structure_id = ${sid}`)));
+	}
+	return { procedure, aid, mandate, revocation, diagnostic, documents };
 }
 
 async function main() {
@@ -156,19 +219,44 @@ async function main() {
 				body: form({ csrf: ts.csrf, text: 'Rappeler', due: '' }) });
 			objects[s] = { persons: ids, task: Number(sql(`SELECT id FROM tasks WHERE person_id = ${ids[0]}`)),
 				user: Number(sql(`SELECT id FROM users WHERE login = 'cible.${s}'`)) };
+			Object.assign(objects[s], await procedureObjects(port, s, ts, ids[0]));
 		}
-		/* Destructive routes (erase, merge) each get a fresh file of their own. */
+		/* Destructive routes (erase, merge, document deletion) each get a
+		 * fresh object of their own. */
 		let fresh = 1;
-		const idFor = (pattern, s) => {
+		const freshDoc = { a: 1, b: 1 };
+		const idsFor = (pattern, s) => {
+			const o = objects[s];
 			if (pattern.startsWith('/utilisateurs/'))
-				return objects[s].user;
+				return [o.user];
 			if (pattern.startsWith('/taches/'))
-				return objects[s].task;
+				return [o.task];
 			if (/effacer|fusionner/.test(pattern))
-				return objects[s].persons[fresh++];
-			return objects[s].persons[0];
+				return [o.persons[fresh++]];
+			if (pattern.startsWith('/demarches/'))
+				return [o.procedure];
+			if (pattern.startsWith('/mandats/{id}/revocations/'))
+				return [o.mandate, o.revocation];
+			if (pattern.startsWith('/mandats/'))
+				return [o.mandate];
+			if (pattern.startsWith('/aides/'))
+				return [o.aid];
+			if (pattern === '/documents/{id}/supprimer')
+				return [o.documents[Math.min(freshDoc[s]++, o.documents.length - 1)]];
+			if (pattern.startsWith('/documents/'))
+				return [o.documents[0]];
+			if (pattern.startsWith('/diagnostics/'))
+				return [o.diagnostic];
+			return [o.persons[0]];
 		};
-		const concrete = (pattern, s) => pattern.replace('{id}', String(idFor(pattern, s))).replace('/static/*', '/static/lien.css');
+		const concrete = (pattern, s) => {
+			let out = pattern.replace('/static/*', '/static/lien.css');
+			for (const id of idsFor(pattern, s))
+				out = out.replace('{id}', String(id));
+			if (out.includes('{id}'))
+				throw new Error(`${pattern}: no object for every {id}`);
+			return out;
+		};
 		const roleOf = { 'accueil.a': 'accueil', 'ts.a': 'ts', 'resp.a': 'resp', admin: 'admin' };
 		const bodyFor = (csrf) => form({ csrf: csrf || '', doublon: '2000-000001' });
 		const isLogout = (r) => r.pattern === '/deconnexion';
