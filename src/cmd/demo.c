@@ -201,8 +201,9 @@ static int generate(struct cmd_ctx *c, int64_t sid, int persons, int events)
 			rc = cmd_fail("%s", db_errmsg(c->db));
 	}
 	/* Démarches, mandates and aid for the first files (not for the
-	 * benchmarks' hundred thousand). */
-	for (int i = 0; i < persons && i < 200 && rc == 0; i++) {
+	 * benchmarks' hundred thousand), with the history: --events 0 gives
+	 * files with no history at all. */
+	for (int i = 0; i < persons && i < 200 && events > 0 && rc == 0; i++) {
 		struct demo_worker w = workers[rnd((uint32_t)nworkers)];
 		struct actor by = {.user_id = w.id, .structure_id = sid, .role = w.role, .ip = "demo", .second_factor = 1};
 		char today[11], opened[11], due[11];

@@ -450,3 +450,111 @@ const char SQL_REPORT_AIDS[] =
 const char SQL_MERGE_DOCUMENTS[] =
 	"UPDATE documents SET person_id = $1, object_id = CASE WHEN object_type = 'person' THEN $1 ELSE object_id END "
 	"WHERE person_id = $2";
+
+/* ---- appointments ------------------------------------------------------------ */
+
+const char SQL_APPT_KINDS_OF_STRUCTURE[] =
+	"SELECT value, label FROM appointment_kinds WHERE structure_id = $1 ORDER BY label";
+const char SQL_APPT_KIND_ADD[] =
+	"INSERT INTO appointment_kinds(structure_id, value, label) VALUES ($1, $2, $3) "
+	"ON CONFLICT (structure_id, value) DO UPDATE SET label = $3";
+const char SQL_SITES_OF_STRUCTURE[] =
+	"SELECT id, name, address FROM sites WHERE structure_id = $1 AND active = 1 ORDER BY id";
+const char SQL_SITE_OF_STRUCTURE[] = "SELECT id FROM sites WHERE id = $1 AND structure_id = $2 AND active = 1";
+const char SQL_APPT_ADD[] =
+	"INSERT INTO appointments(structure_id, worker_id, site_id, kind, place, place_detail, starts_at, ends_at, "
+	"to_bring, notes, created_by, created_at, updated_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
+const char SQL_APPT_UPDATE[] =
+	"UPDATE appointments SET worker_id = $3, site_id = $4, kind = $5, place = $6, place_detail = $7, starts_at = $8, "
+	"ends_at = $9, to_bring = $10, notes = $11, updated_at = $12, version = version + 1 "
+	"WHERE id = $1 AND version = $2 AND status = 'prevu'";
+const char SQL_APPT_CANCEL[] =
+	"UPDATE appointments SET status = 'annule', updated_at = $2, version = version + 1 WHERE id = $1 AND status = 'prevu'";
+/* A worker's other appointments overlapping [$2, $3). */
+const char SQL_APPT_CONFLICT[] =
+	"SELECT count(*) FROM appointments WHERE worker_id = $1 AND status = 'prevu' AND starts_at < $3 AND ends_at > $2 "
+	"AND id <> $4";
+#define APPT_COLS                                                                                             \
+	"a.id, a.worker_id, COALESCE(a.site_id, 0), a.starts_at, a.ends_at, a.version, a.created_by, a.kind, "   \
+	"a.place, a.status, a.place_detail, a.to_bring, a.notes, u.display_name, COALESCE(s.name, ''), "        \
+	"COALESCE(s.address, '') "
+#define APPT_FROM " FROM appointments a JOIN users u ON u.id = a.worker_id LEFT JOIN sites s ON s.id = a.site_id "
+const char SQL_APPT_GET[] = "SELECT " APPT_COLS APPT_FROM "WHERE a.id = $1 AND a.structure_id = $2";
+const char SQL_APPT_RANGE[] =
+	"SELECT " APPT_COLS APPT_FROM "WHERE a.structure_id = $1 AND ($2 = 0 OR a.worker_id = $2) "
+	"AND a.starts_at >= $3 AND a.starts_at < $4 ORDER BY a.starts_at, a.id";
+const char SQL_APPT_FOR_PERSON[] =
+	"SELECT " APPT_COLS APPT_FROM "JOIN appointment_persons ap ON ap.appointment_id = a.id "
+	"WHERE ap.person_id = $1 AND a.structure_id = $2 ORDER BY a.starts_at DESC LIMIT 50";
+const char SQL_APPT_PERSONS[] =
+	"SELECT p.id, p.civilite, p.birth_name, p.usage_name, p.first_names, ap.outcome FROM appointment_persons ap "
+	"JOIN persons p ON p.id = ap.person_id WHERE ap.appointment_id = $1 ORDER BY p.birth_name, p.first_names";
+const char SQL_APPT_PERSON_ADD[] =
+	"INSERT INTO appointment_persons(appointment_id, structure_id, person_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+const char SQL_APPT_PERSONS_CLEAR[] = "DELETE FROM appointment_persons WHERE appointment_id = $1";
+const char SQL_APPT_OUTCOME[] =
+	"UPDATE appointment_persons SET outcome = $3 WHERE appointment_id = $1 AND person_id = $2";
+const char SQL_CALENDAR_FEED_SET[] =
+	"INSERT INTO calendar_feeds(user_id, structure_id, token_hash, detail, created_at) VALUES ($1, $2, $3, $4, $5) "
+	"ON CONFLICT (user_id) DO UPDATE SET token_hash = $3, detail = $4, created_at = $5";
+const char SQL_CALENDAR_FEED_DELETE[] = "DELETE FROM calendar_feeds WHERE user_id = $1";
+const char SQL_CALENDAR_FEED_GET[] = "SELECT detail FROM calendar_feeds WHERE user_id = $1";
+const char SQL_CALENDAR_FEED_BY_TOKEN[] =
+	"SELECT f.user_id, f.structure_id, f.detail FROM calendar_feeds f JOIN users u ON u.id = f.user_id "
+	"WHERE f.token_hash = $1 AND u.disabled = 0";
+
+/* ---- reminders and the outbox ---------------------------------------------------- */
+
+const char SQL_REMINDER_SETTINGS_GET[] =
+	"SELECT delays, fallback, sms_template, email_template, letter_template FROM reminder_settings "
+	"WHERE structure_id = $1";
+const char SQL_REMINDER_SETTINGS_SET[] =
+	"INSERT INTO reminder_settings(structure_id, delays, fallback, sms_template, email_template, letter_template) "
+	"VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (structure_id) DO UPDATE SET delays = $2, fallback = $3, "
+	"sms_template = $4, email_template = $5, letter_template = $6";
+const char SQL_OUTBOX_DELETE_PENDING[] = "DELETE FROM outbox WHERE appointment_id = $1 AND status = 'pending'";
+const char SQL_OUTBOX_WITHDRAW[] =
+	"UPDATE outbox SET status = 'cancelled' WHERE appointment_id = $1 AND status = 'pending'";
+const char SQL_OUTBOX_ADD[] =
+	"INSERT INTO outbox(structure_id, appointment_id, person_id, channel, due_at, recipient, subject, body, "
+	"next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5, $9) "
+	"ON CONFLICT (appointment_id, person_id, due_at) DO NOTHING";
+#define OUTBOX_COLS                                                                                         \
+	"o.id, o.structure_id, COALESCE(o.appointment_id, 0), o.person_id, o.due_at, o.attempts, "          \
+	"COALESCE(o.sent_at, 0), o.channel, o.status, o.recipient, o.subject, o.body, o.last_error "
+/* Due SMS and e-mail, and claims that expired long enough ago for a
+ * delivery report to have settled them (see domain/reminder.h). $1 now,
+ * $2 the new claim's end, $3 how many. */
+const char SQL_OUTBOX_CLAIM[] =
+	"UPDATE outbox SET status = 'sending', claim_until = $2, attempts = attempts + 1 WHERE id IN ("
+	"SELECT id FROM outbox WHERE channel IN ('sms', 'email') AND ((status = 'pending' AND next_attempt_at <= $1) "
+	"OR (status = 'sending' AND claim_until + 120 <= $1)) ORDER BY next_attempt_at, id LIMIT $3) "
+	"RETURNING id, structure_id, COALESCE(appointment_id, 0), person_id, due_at, attempts, COALESCE(sent_at, 0), "
+	"channel, status, recipient, subject, body, last_error";
+const char SQL_OUTBOX_SENT[] =
+	"UPDATE outbox SET status = 'sent', sent_at = $2, last_error = '' WHERE id = $1 AND status = 'sending'";
+const char SQL_OUTBOX_RETRY[] =
+	"UPDATE outbox SET status = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1 AND status = 'sending'";
+/* A report settles a claim whatever happened to the sender meanwhile. */
+const char SQL_OUTBOX_DELIVERED[] =
+	"UPDATE outbox SET status = 'delivered', sent_at = COALESCE(sent_at, $2) WHERE id = $1 "
+	"AND status IN ('sending', 'sent', 'delivered')";
+const char SQL_OUTBOX_ACCEPTED[] =
+	"UPDATE outbox SET status = 'sent', sent_at = COALESCE(sent_at, $2) WHERE id = $1 AND status = 'sending'";
+const char SQL_OUTBOX_LIST[] =
+	"SELECT " OUTBOX_COLS ", p.birth_name, p.first_names FROM outbox o JOIN persons p ON p.id = o.person_id "
+	"WHERE o.structure_id = $1 AND ($2 = '' OR o.channel = $2) AND o.status = $3 AND o.due_at < $4 "
+	"ORDER BY o.due_at, o.id LIMIT 500";
+const char SQL_OUTBOX_GET[] = "SELECT " OUTBOX_COLS "FROM outbox o WHERE o.id = $1 AND o.structure_id = $2";
+const char SQL_OUTBOX_MARK_DONE[] =
+	"UPDATE outbox SET status = 'done', done_by = $2, sent_at = $3 WHERE id = $1 AND status = 'pending'";
+const char SQL_OUTBOX_COUNTS[] =
+	"SELECT status, count(*) FROM outbox WHERE structure_id = $1 AND channel IN ('sms', 'email') "
+	"AND status IN ('pending', 'failed') GROUP BY status "
+	"UNION ALL SELECT channel, count(*) FROM outbox WHERE structure_id = $1 AND channel IN ('courrier', 'telephone') "
+	"AND status = 'pending' AND due_at < $2 GROUP BY channel";
+const char SQL_OUTBOX_FOR_APPOINTMENT[] =
+	"SELECT " OUTBOX_COLS ", p.birth_name, p.first_names FROM outbox o JOIN persons p ON p.id = o.person_id "
+	"WHERE o.appointment_id = $1 AND o.structure_id = $2 ORDER BY o.due_at, o.id";
+const char SQL_OUTBOX_CANCEL_CLAIMED[] = "UPDATE outbox SET status = 'cancelled' WHERE id = $1 AND status = 'sending'";

@@ -182,3 +182,42 @@ extern const char SQL_REPORT_MANDATES[];
 extern const char SQL_REPORT_ACTS[];
 extern const char SQL_REPORT_AIDS[];
 extern const char SQL_MERGE_DOCUMENTS[];
+
+/* appointments */
+extern const char SQL_APPT_KINDS_OF_STRUCTURE[];
+extern const char SQL_APPT_KIND_ADD[];
+extern const char SQL_SITES_OF_STRUCTURE[];
+extern const char SQL_SITE_OF_STRUCTURE[];
+extern const char SQL_APPT_ADD[];
+extern const char SQL_APPT_UPDATE[];
+extern const char SQL_APPT_CANCEL[];
+extern const char SQL_APPT_CONFLICT[];
+extern const char SQL_APPT_GET[];
+extern const char SQL_APPT_RANGE[];
+extern const char SQL_APPT_FOR_PERSON[];
+extern const char SQL_APPT_PERSONS[];
+extern const char SQL_APPT_PERSON_ADD[];
+extern const char SQL_APPT_PERSONS_CLEAR[];
+extern const char SQL_APPT_OUTCOME[];
+extern const char SQL_CALENDAR_FEED_SET[];
+extern const char SQL_CALENDAR_FEED_DELETE[];
+extern const char SQL_CALENDAR_FEED_GET[];
+extern const char SQL_CALENDAR_FEED_BY_TOKEN[];
+
+/* reminders and the outbox */
+extern const char SQL_REMINDER_SETTINGS_GET[];
+extern const char SQL_REMINDER_SETTINGS_SET[];
+extern const char SQL_OUTBOX_DELETE_PENDING[];
+extern const char SQL_OUTBOX_WITHDRAW[];
+extern const char SQL_OUTBOX_ADD[];
+extern const char SQL_OUTBOX_CLAIM[];
+extern const char SQL_OUTBOX_SENT[];
+extern const char SQL_OUTBOX_RETRY[];
+extern const char SQL_OUTBOX_DELIVERED[];
+extern const char SQL_OUTBOX_ACCEPTED[];
+extern const char SQL_OUTBOX_LIST[];
+extern const char SQL_OUTBOX_GET[];
+extern const char SQL_OUTBOX_MARK_DONE[];
+extern const char SQL_OUTBOX_COUNTS[];
+extern const char SQL_OUTBOX_FOR_APPOINTMENT[];
+extern const char SQL_OUTBOX_CANCEL_CLAIMED[];

@@ -425,12 +425,3 @@ int diagnostic_stats(struct db *db, int64_t structure_id, const char *from, cons
 	return 0;
 }
 
-int diagnostic_anonymise(struct db *db, int64_t person_id)
-{
-	return db_exec(db, SQL_DIAGNOSTICS_ANONYMISE, "i", person_id);
-}
-
-int diagnostic_merge(struct db *db, int64_t keep_id, int64_t duplicate_id)
-{
-	return db_exec(db, SQL_MERGE_DIAGNOSTICS, "ii", keep_id, duplicate_id);
-}

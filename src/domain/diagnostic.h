@@ -131,10 +131,5 @@ struct diagnostic_stats {
 int diagnostic_stats(struct db *db, int64_t structure_id, const char *from, const char *to,
 		     struct diagnostic_stats *out, struct buf *err);
 
-/* For the person's file lifecycle (called by person.c): blanks the
- * comments of an anonymised file; moves a duplicate's diagnostics to the
- * file kept. 0 or <0; inside the caller's transaction. */
-int diagnostic_anonymise(struct db *db, int64_t person_id);
-int diagnostic_merge(struct db *db, int64_t keep_id, int64_t duplicate_id);
 
 #endif

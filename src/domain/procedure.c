@@ -710,8 +710,17 @@ int64_t procedure_create(struct db *db, const struct actor *by, int64_t person_i
 	for (const char *line = in->checklist ? in->checklist : ""; *line;) {
 		const char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);
+		/* Browsers send a textarea's lines ending in CR LF. */
+		while (len && line[len - 1] == '\r')
+			len--;
 		char raw[200], item[200];
-		snprintf(raw, sizeof raw, "%.*s", (int)(len < sizeof raw ? len : sizeof raw - 1), line);
+		if (len >= sizeof raw) {
+			/* Cut a long line on a character boundary. */
+			len = sizeof raw - 1;
+			while (len && ((unsigned char)line[len] & 0xC0) == 0x80)
+				len--;
+		}
+		snprintf(raw, sizeof raw, "%.*s", (int)len, line);
 		text_trim(raw, item, sizeof item);
 		if (item[0] && db_exec(db, SQL_CHECKLIST_ADD, "iis", by->structure_id, p.id, item) < 0)
 			goto fail;

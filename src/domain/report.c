@@ -3,6 +3,7 @@
 #include "core/u64set.h"
 #include "db/queries.h"
 #include "domain/aid.h"
+#include "domain/diagnostic.h"
 #include "domain/journal.h"
 #include "domain/procedure.h"
 
@@ -167,6 +168,22 @@ static int report_procedures(struct db *db, int64_t structure_id, const char *fr
 	db_done(st);
 	if (rc < 0)
 		return -1;
+	/* Autonomy: the latest level of each person diagnosed in the period,
+	 * and who rose since their first diagnostic. */
+	struct diagnostic_stats ds;
+	struct buf err = BUF_INIT;
+	rc = diagnostic_stats(db, structure_id, from, to, &ds, &err);
+	buf_free(&err);
+	if (rc < 0)
+		return -1;
+	for (int level = 1; level <= 4; level++)
+		if (ds.by_level[level]) {
+			char key[8];
+			snprintf(key, sizeof key, "%d", level);
+			bump(&r->tables[RT_AUTONOMY], key, diagnostic_level_label(level), prev, ds.by_level[level]);
+		}
+	*(prev ? &r->diagnosed_prev : &r->diagnosed) = ds.people;
+	*(prev ? &r->progressed_prev : &r->progressed) = ds.rose;
 	*(prev ? &r->procedures_prev : &r->procedures) = total;
 	*(prev ? &r->in_place_prev : &r->in_place) = in_place;
 	*(prev ? &r->mandates_prev : &r->mandates) = mandates;
@@ -227,6 +244,7 @@ int report_activity(struct db *db, int64_t structure_id, const char *from, const
 		{"Démarches ouvertes par organisme", "démarches"},
 		{"Demandes d'aide financière par nature", "demandes"},
 		{"Demandes d'aide financière par décision", "demandes"},
+		{"Personnes par niveau d'autonomie numérique (dernier diagnostic)", "personnes"},
 	};
 	for (int t = 0; t < RT_COUNT; t++) {
 		r->tables[t].title = titles[t][0];
@@ -266,6 +284,8 @@ int report_totals(const struct activity_report *r, struct report_total out[REPOR
 		{"Actes faits sous mandat", r->acts, r->acts_prev},
 		{"Demandes d'aide financière", r->aids, r->aids_prev},
 		{"Aides accordées (euros)", r->aid_granted / 100, r->aid_granted_prev / 100},
+		{"Personnes ayant fait le diagnostic numérique", r->diagnosed, r->diagnosed_prev},
+		{"dont le niveau a progressé depuis le premier", r->progressed, r->progressed_prev},
 	};
 	_Static_assert(sizeof t / sizeof t[0] == REPORT_TOTALS, "REPORT_TOTALS");
 	memcpy(out, t, sizeof t);

@@ -28,6 +28,7 @@ static int anonymise(struct db *db, int64_t id, int64_t now, struct buf *files)
 		SQL_ENTRIES_ANONYMISE,    SQL_HOUSEHOLD_ANONYMISE, SQL_PERSON_NAMES_DELETE,
 		SQL_PROCEDURES_ANONYMISE, SQL_CHECKLIST_ANONYMISE, SQL_MANDATES_ANONYMISE,
 		SQL_REVOCATIONS_ANONYMISE, SQL_ACTS_ANONYMISE,     SQL_AIDS_ANONYMISE,
+		SQL_DIAGNOSTICS_ANONYMISE,
 	};
 	for (size_t i = 0; i < sizeof by_person / sizeof by_person[0]; i++)
 		if (db_exec(db, by_person[i], "i", id) < 0)

@@ -188,7 +188,7 @@ module.exports = function documentsTests(h) {
 		assert(at >= 0, 'a form posting to /personnes/ID/documents');
 		const form = page.body.slice(page.body.lastIndexOf('<form', at), page.body.indexOf('</form>', at));
 		has(form, 'enctype="multipart/form-data"', 'multipart form');
-		for (const [n, v] of [['objet', 'person'], ['objet_id', String(id)], ['retour', `/personnes/${id}#documents`]])
+		for (const [n, v] of [['objet', 'person'], ['objet_id', String(id)], ['retour', `/personnes/${id}#pieces-jointes`]])
 			has(form, `<input type="hidden" name="${n}" value="${v}">`, `hidden field ${n}`);
 		has(form, 'name="csrf"', 'csrf field');
 		has(form, '<label for="fichier">', 'a label for the file field');
@@ -210,8 +210,8 @@ module.exports = function documentsTests(h) {
 	test('documents: a PDF uploaded → 303 back to the file; stored encrypted under a random name; audited; listed', async () => {
 		const id = need(P, 'F', 'file');
 		const before = stored();
-		const r = await upload('doc.ts', id, { data: PDF, filename: 'Relevé de compte.pdf', retour: `/personnes/${id}#documents` });
-		redirect(r, `/personnes/${id}#documents`, 'upload');
+		const r = await upload('doc.ts', id, { data: PDF, filename: 'Relevé de compte.pdf', retour: `/personnes/${id}#pieces-jointes` });
+		redirect(r, `/personnes/${id}#pieces-jointes`, 'upload');
 		D.pdf = count('SELECT max(id) FROM documents');
 		eq(sql(DB, `SELECT (structure_id = (SELECT structure_id FROM users WHERE id = ${U['doc.ts'].id})) || '|' || person_id || '|' || object_type || '|' || object_id || '|' || name || '|' || mime || '|' || size || '|' || uploaded_by FROM documents WHERE id = ${D.pdf}`),
 		   `1|${id}|person|${id}|Relevé de compte.pdf|application/pdf|${PDF.length}|${U['doc.ts'].id}`, 'the row');
@@ -376,7 +376,7 @@ module.exports = function documentsTests(h) {
 						   `VALUES (${sid}, ${person}, 'caf', 'prestations', 'Documents test', 'a_faire', 'avec', '2025-01-02', ${U['doc.ts'].id}, ${now}, ${now}); SELECT last_insert_rowid();`);
 		const mine = Number(insert(f)), other = Number(insert(g));
 		const r = await upload('doc.ts', f, { data: PDF, filename: 'accusé.pdf', objet: 'procedure', objetId: mine });
-		redirect(r, `/demarches/${mine}#documents`, 'upload to a démarche of the file (back to the démarche)');
+		redirect(r, `/demarches/${mine}#pieces-jointes`, 'upload to a démarche of the file (back to the démarche)');
 		D.procedure = count('SELECT max(id) FROM documents');
 		eq(sql(DB, `SELECT object_type || '|' || object_id || '|' || person_id FROM documents WHERE id = ${D.procedure}`), `procedure|${mine}|${f}`, 'attached to the démarche');
 		const rows = docRows();
@@ -437,8 +437,8 @@ module.exports = function documentsTests(h) {
 		const person = P.F;
 		const storage = storageOf(id);
 		const u = user('doc.ts');
-		const r = await u.client.post(`/documents/${id}/supprimer`, { csrf: u.csrf, retour: `/personnes/${person}#documents` });
-		redirect(r, `/personnes/${person}#documents`, 'delete');
+		const r = await u.client.post(`/documents/${id}/supprimer`, { csrf: u.csrf, retour: `/personnes/${person}#pieces-jointes` });
+		redirect(r, `/personnes/${person}#pieces-jointes`, 'delete');
 		eq(count(`SELECT count(*) FROM documents WHERE id = ${id}`), 0, 'the row');
 		assert(!stored().includes(storage), 'the file is removed');
 		eq(count(`SELECT count(*) FROM audit_log WHERE action = 'document.delete' AND object_type = 'person' AND object_id = ${person} ` +

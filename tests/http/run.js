@@ -1590,6 +1590,15 @@ require('./diagnostic')({
 	get main() { return main; },
 });
 
+/* ---- démarches, mandates, aid (tests/http/procedures.js) ---------- */
+
+require('./procedures')({
+	test, assert, eq, has, hasNot, status, redirect, fail, textOf, short, run, lien, lienOk, sql,
+	request, raw, Client, Server, csrfOf, hiddenFields, login, loginOk, enrolTotp, loginTotp, logout,
+	resetThrottle, unescapeHtml, sleep, PW, ROOT, BIN, DB, dir, ids, STRUCT_A, STRUCT_B,
+	get main() { return main; },
+});
+
 /* ---- audit chain (last: it reads the whole run's log) ------------- */
 
 function auditCopy(name) {

@@ -369,7 +369,7 @@ TEST(diagnostic_stats_period)
 	CHECK(db_exec(db, T_STRUCTURE, "s", "A") == 0 && db_exec(db, T_STRUCTURE, "s", "B") == 0);
 	CHECK(db_exec(db, T_USER, "") == 0);
 	for (int p = 1; p <= 6; p++) {
-		char number[8];
+		char number[16];
 		snprintf(number, sizeof number, "%d", p);
 		CHECK(db_exec(db, T_PERSON, "is", (int64_t)(p == 6 ? 2 : 1), number) == 0);
 	}
