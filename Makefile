@@ -5,7 +5,7 @@
 #   make bench | make fuzz | make e2e | make deps
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium libqrencode gnutls pangocairo cairo-pdf fontconfig
+PKGS    := libmicrohttpd sqlite3 libsodium libqrencode gnutls pangocairo cairo-pdf fontconfig libcurl
 BUILD   ?= build
 SANITIZE ?=
 
@@ -21,7 +21,7 @@ ifneq ($(SANITIZE),)
   LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-SRC      := $(wildcard src/core/*.c src/http/*.c src/db/*.c src/view/*.c src/domain/*.c src/web/*.c src/cmd/*.c)
+SRC      := $(wildcard src/core/*.c src/http/*.c src/db/*.c src/gateway/*.c src/view/*.c src/domain/*.c src/web/*.c src/cmd/*.c)
 LIB_SRC  := $(filter-out src/cmd/main.c,$(SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 EMBEDDED := $(sort $(wildcard templates/*.html static/* src/db/migrations/*.sql data/*.csv))

@@ -8,6 +8,7 @@
 #   tpl   template parser and renderer (src/view/tpl.c)
 #   form  query/form, cookie and percent-decoding parsers (src/http/form.c)
 #   date  date_parse, utf8_valid_text, str_to_i64 against reference versions
+#   hours opening_hours parser and evaluator (src/core/hours.c), with invariants
 #
 # The committed seeds are only read: what a run finds goes to
 # build-fuzz/corpus/NAME/, crashes to build-fuzz/artifacts/NAME/.
@@ -24,7 +25,7 @@ case "$SECONDS_EACH" in
 esac
 CC_FUZZ=${FUZZ_CC:-clang}
 B=build-fuzz
-HARNESSES=${FUZZ_ONLY:-tpl form date csv multipart}
+HARNESSES=${FUZZ_ONLY:-tpl form date csv multipart hours}
 
 command -v "$CC_FUZZ" >/dev/null 2>&1 || {
 	echo "fuzz: $CC_FUZZ introuvable (make deps installe clang et libclang-rt-14-dev)" >&2
@@ -41,6 +42,7 @@ sources() {
 	form) echo "src/http/form.c src/core/pool.c src/core/buf.c" ;;
 	date) echo "src/core/clock.c src/core/buf.c" ;;
 	csv) echo "src/core/csv.c src/core/buf.c" ;;
+	hours) echo "src/core/hours.c src/core/clock.c src/core/buf.c" ;;
 	multipart) echo "src/http/form.c src/core/pool.c src/core/buf.c" ;;
 	*) return 1 ;;
 	esac

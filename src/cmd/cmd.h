@@ -41,7 +41,20 @@ int cmd_import(struct cmd_ctx *c);
 int cmd_report(struct cmd_ctx *c);
 int cmd_backup(struct cmd_ctx *c);
 int cmd_restore(struct cmd_ctx *c);
+int cmd_message(struct cmd_ctx *c);
+int cmd_hours(struct cmd_ctx *c);
 /* --archive-after-days and --anonymise-after-days, shared by serve and retention. */
 int cmd_retention_policy_options(struct cmd_ctx *c);
+/* The SMS and e-mail gateways' options, shared by serve and message, into
+ * gateway_config (passwords may come from LIEN_SMS_PASSWORD and
+ * LIEN_SMTP_PASSWORD instead, out of the process list). --public-url sets
+ * the delivery reports' callback and derives the key that signs them from
+ * the key file (loaded if it is not yet). Initialises libcurl. 0, or -1
+ * after printing the reason. */
+int gateway_options(struct cmd_ctx *c);
+#define GATEWAY_USAGE                                                                            \
+	"[--sms-url URL --sms-user U --sms-password P] [--sms-from NOM] [--public-url URL] "     \
+	"[--smtp-url URL --smtp-from \"Nom <adresse>\"] [--smtp-user U --smtp-password P] "      \
+	"[--gateway-timeout S]"
 
 #endif

@@ -45,7 +45,11 @@ static const struct command {
 	 "report activity --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA [--format text|csv] [--mask N]"},
 	{"backup", cmd_backup, CMD_DB | CMD_KEY, "backup --to FICHIER [--db CHEMIN] [--key CLÉ]"},
 	{"restore", cmd_restore, CMD_KEY, "restore --from FICHIER --to NOUVELLE_BASE --key CLÉ"},
+	{"hours", cmd_hours, 0, "hours 'VALEUR' [--from 'AAAA-MM-JJ HH:MM' --to 'AAAA-MM-JJ HH:MM'] [--json] | hours --batch"},
 	{"retention", cmd_retention, CMD_DB | CMD_KEY, "retention [--dry-run] [--archive-after-days N] [--anonymise-after-days N]"},
+	{"message", cmd_message, 0,
+	 "message sms --to NUMÉRO --text TEXTE | message email --to ADRESSE --subject OBJET --text TEXTE "
+	 "[--html HTML] [--ics FICHIER] " GATEWAY_USAGE},
 	{"version", cmd_version, 0, "version"},
 	{"help", cmd_help, 0, "help"},
 };

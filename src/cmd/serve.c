@@ -5,7 +5,9 @@
 #include "db/queries.h"
 #include "domain/auth.h"
 #include "domain/document.h"
+#include "domain/reminder.h"
 #include "domain/retention.h"
+#include "gateway/gateway.h"
 #include "http/http.h"
 #include "view/pdf.h"
 #include "view/tpl.h"
@@ -23,7 +25,7 @@ static const char USAGE[] =
 	"serve [--db PATH] [--listen ADDR:PORT] [--tls-cert F --tls-key F] [--behind-proxy] [--threads N] "
 	"[--max-body OCTETS] [--max-upload OCTETS] [--max-connections N] [--max-per-ip N] [--timeout S] [--request-timeout S] "
 	"[--login-delay S] [--user NOM] [--archive-after-days N] [--anonymise-after-days N] "
-	"[--documents DOSSIER] [--max-document OCTETS]";
+	"[--documents DOSSIER] [--max-document OCTETS] " GATEWAY_USAGE;
 
 static int parse_listen(const char *s, char *addr, size_t n, unsigned *port)
 {
@@ -70,6 +72,20 @@ static void *housekeeping(void *arg)
 		db_exec(db, SQL_SESSION_PURGE, "ii", now - auth_policy.idle_timeout_s,
 			now - auth_policy.absolute_timeout_s);
 		retention_run_daily(db, now);
+	}
+	return NULL;
+}
+
+/* The reminders outbox: due SMS and e-mails go to the gateways, off the
+ * requests' path; a full batch is followed at once by the next. */
+static void *sender(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct db *db = db_thread();
+		int n = db ? outbox_send_due(db, clock_now()) : -1;
+		if (n < 20)
+			sleep(1);
 	}
 	return NULL;
 }
@@ -147,6 +163,8 @@ int cmd_serve(struct cmd_ctx *c)
 		auth_policy.delay_base_s = (int)v;
 	if (cmd_retention_policy_options(c))
 		return 2;
+	if (gateway_options(c) < 0)
+		return 2;
 	if (opt_done(c, USAGE) < 0 || c->argc)
 		return cmd_usage(USAGE);
 	if (listen && parse_listen(listen, addr, sizeof addr, &cfg.port) < 0)
@@ -189,6 +207,9 @@ int cmd_serve(struct cmd_ctx *c)
 	pthread_t hk;
 	pthread_create(&hk, NULL, housekeeping, NULL);
 	pthread_detach(hk);
+	pthread_t snd;
+	pthread_create(&snd, NULL, sender, NULL);
+	pthread_detach(snd);
 	printf("Lien écoute sur %s://%s:%u/\n", cfg.tls_cert_file ? "https" : "http", addr, http_bound_port(srv));
 	fflush(stdout);
 	int sig;
@@ -197,6 +218,7 @@ int cmd_serve(struct cmd_ctx *c)
 	http_stop(srv);
 	db_thread_close();
 	pdf_shutdown();
+	gateway_shutdown();
 	buf_free(&err);
 	return 0;
 }

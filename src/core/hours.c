@@ -138,8 +138,9 @@ struct tok {
 
 struct parser {
 	struct hours *h;
-	struct tok tok[HOURS_MAX_LEN + 1];
 	int ntok, i;
+	int rule_at; /* where the rule being parsed starts, for messages */
+	struct tok tok[HOURS_MAX_LEN + 1];
 };
 
 static int fail(struct parser *p, int at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -223,7 +224,7 @@ static int lex(struct parser *p)
 			t->c = '|';
 			t->len = 2;
 			i += 2;
-		} else if (strchr(":-+,;/[]", c) && c) {
+		} else if (c && strchr(":-+,;/[]", c)) {
 			t->type = T_PUNCT;
 			t->c = (char)c;
 			t->len = 1;
@@ -315,13 +316,14 @@ static int fail_unexpected(struct parser *p, const struct tok *t)
 {
 	const char *s = p->h->text + t->at;
 	int n = t->len > 40 ? 40 : t->len;
+	const struct tok *prev = t > p->tok ? t - 1 : NULL;
 	if (t->type == T_END)
 		return fail(p, t->at, "la valeur s'arrête trop tôt");
 	if (t->type == T_COMMENT)
 		return fail(p, t->at, "commentaire inattendu : il se place à la fin d'une règle");
 	if (t->type == T_NUM)
 		return fail(p, t->at, "nombre inattendu « %.*s »%s", n, s,
-			    peek(p, -1)->type == T_NUM || is_punct(peek(p, -1), '-') ?
+			    prev && (prev->type == T_NUM || is_punct(prev, '-')) ?
 			    " (les plages horaires se séparent par des virgules)" : "");
 	if (t->type == T_PUNCT)
 		return fail(p, t->at, "« %.*s » inattendu", n, s);
@@ -332,7 +334,6 @@ static int fail_unexpected(struct parser *p, const struct tok *t)
 		{"vendredi", "Fr"}, {"samedi", "Sa"}, {"dimanche", "Su"},
 		{"ferme", "off"}, {"fermé", "off"}, {"fermée", "off"}, {"ouvert", "open"},
 		{"et", ","}, {"à", "-"}, {"au", "-"},
-		{"h", ":"},
 	};
 	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
 		if (word_ieq(p, t, hints[i].word))
@@ -341,10 +342,13 @@ static int fail_unexpected(struct parser *p, const struct tok *t)
 		"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
 		"Aug", "Sep", "Oct", "Nov", "Dec", "PH", "SH", "off", "closed", "open", "unknown", "week",
 	};
-	for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+	for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
+		if (word_is(p, t, keywords[i]))
+			return fail(p, t->at, "« %.*s » inattendu à cet endroit", n, s);
 		if (word_ieq(p, t, keywords[i]))
 			return fail(p, t->at, "« %.*s » : écrire « %s » (majuscules et minuscules comptent)", n, s,
 				    keywords[i]);
+	}
 	static const char *const solar[] = {"sunrise", "sunset", "dawn", "dusk"};
 	for (size_t i = 0; i < 4; i++)
 		if (word_ieq(p, t, solar[i]))
@@ -353,7 +357,7 @@ static int fail_unexpected(struct parser *p, const struct tok *t)
 		return fail(p, t->at, "« easter » : les dates calculées depuis Pâques ne sont pas prises en charge");
 	if (word_ieq(p, t, "day") || word_ieq(p, t, "days"))
 		return fail(p, t->at, "les décalages en jours (« +1 day ») ne sont pas pris en charge");
-	if (word_ieq(p, t, "h") || (n > 1 && (s[0] == 'h' || s[0] == 'H') && peek(p, -1)->type == T_NUM))
+	if (word_ieq(p, t, "h") || ((s[0] == 'h' || s[0] == 'H') && prev && prev->type == T_NUM))
 		return fail(p, t->at, "« h » dans une heure : écrire par exemple « 14:00 »");
 	return fail(p, t->at, "mot inconnu « %.*s »", n, s);
 }
@@ -428,11 +432,15 @@ static int parse_weeks(struct parser *p, struct hours_rule *r)
 	}
 }
 
-/* A day of the month after a month name: a number that is not an hour. */
+/* A day of the month after a month name: a number that is not an hour.
+ * "Sep 30: 10:00" is a day and the colon that ends the dates; "Sep 10:00"
+ * is an hour. */
 static int is_monthday(const struct parser *p, int k)
 {
 	const struct tok *t = peek(p, k);
-	return t->type == T_NUM && t->len <= 2 && !is_punct(peek(p, k + 1), ':');
+	if (t->type != T_NUM || t->len > 2)
+		return 0;
+	return !(is_punct(peek(p, k + 1), ':') && peek(p, k + 2)->type == T_NUM && !is_punct(peek(p, k + 3), ':'));
 }
 
 static int parse_day_of(struct parser *p, int y, int m, int *d)
@@ -726,7 +734,7 @@ static void parse_modifier(struct parser *p, struct hours_rule *r)
 		r->state = HOURS_CLOSED;
 		if (r->kind == RULE_ADDITIONAL)
 			warn(p, "« %.*s » : règle de fermeture ajoutée après une virgule ; elle ferme bien, mais "
-				"séparez-la par « ; »", (int)(t->at + t->len - r->comment_at), p->h->text + r->comment_at);
+				"séparez-la par « ; »", (int)(t->at + t->len - p->rule_at), p->h->text + p->rule_at);
 	} else if (word_is(p, t, "unknown")) {
 		r->state = HOURS_UNKNOWN;
 	} else {
@@ -758,7 +766,7 @@ static int parse_rule(struct parser *p, int kind)
 	r->state = HOURS_OPEN;
 	r->item0 = (uint16_t)h->nitems;
 	r->span0 = (uint16_t)h->nspans;
-	r->comment_at = peek(p, 0)->at; /* start of the rule, for messages, until a comment is found */
+	p->rule_at = peek(p, 0)->at;
 	int start = p->i;
 	const struct tok *t = peek(p, 0);
 	if (t->type == T_NUM && t->num == 24 && t->len == 2 && is_punct(peek(p, 1), '/') && peek(p, 2)->type == T_NUM &&
@@ -776,6 +784,7 @@ static int parse_rule(struct parser *p, int kind)
 		return fail_unexpected(p, t);
 	}
 	r->all_day = r->nspans == 0;
+	h->wraps |= r->wraps;
 	return 0;
 }
 
@@ -809,18 +818,23 @@ static int parse_value(struct parser *p)
 
 int hours_parse(struct hours *h, const char *value, size_t len)
 {
-	/* The parser's token array is large: keep it off small thread stacks. */
-	static _Thread_local struct parser p;
-	memset(h, 0, sizeof *h);
+	struct parser p; /* about 12 KB of tokens; rules, spans and items are filled as they come */
+	h->valid = 0;
+	h->nrules = h->nspans = h->nitems = 0;
+	h->uses_holidays = h->wraps = 0;
+	h->nwarnings = 0;
 	h->error_at = -1;
+	h->error[0] = '\0';
 	h->len = len > HOURS_MAX_LEN ? HOURS_MAX_LEN : len;
 	memcpy(h->text, value, h->len);
 	h->text[h->len] = '\0';
-	memset(&p, 0, sizeof p);
 	p.h = h;
+	p.i = p.ntok = p.rule_at = 0;
 	int rc;
 	if (len > HOURS_MAX_LEN) {
 		rc = fail(&p, HOURS_MAX_LEN, "valeur trop longue (plus de %d octets)", HOURS_MAX_LEN);
+	} else if (!utf8_valid_text(value, len, 1)) {
+		rc = fail(&p, 0, "la valeur n'est pas du texte valide (UTF-8 mal formé ou caractère de contrôle)");
 	} else {
 		rc = lex(&p);
 		if (rc == 0 && p.ntok == 0)
@@ -931,10 +945,7 @@ static int day_active(const struct hours *h, int64_t z, struct active *act)
 {
 	struct day today, yesterday;
 	day_info(z, h->uses_holidays, &today);
-	int any_wrap = 0;
-	for (int i = 0; i < h->nrules; i++)
-		any_wrap |= h->rules[i].wraps;
-	if (any_wrap)
+	if (h->wraps)
 		day_info(z - 1, h->uses_holidays, &yesterday);
 	int n = 0;
 	for (int i = 0; i < h->nrules; i++) {
@@ -1086,6 +1097,8 @@ int hours_next_interval(const struct hours *h, int64_t *cursor, int64_t to, stru
 			int64_t a = z * DAY + segs[k].from, b = z * DAY + segs[k].to;
 			if (b <= t)
 				continue;
+			if (a >= to)
+				goto done;
 			if (!found) {
 				if (segs[k].state == HOURS_CLOSED)
 					continue;
@@ -1181,27 +1194,27 @@ static int put_date(struct buf *out, int64_t z, int year)
 	return rc;
 }
 
-/* When t happens, seen from now: "à 17 h", "demain à 9 h", "lundi à 9 h",
- * "le mardi 2 avril à 9 h"; closing at the coming midnight is "à minuit". */
-static int put_when(struct buf *out, int64_t t, int64_t now, int closing)
+/* When t happens, seen from now, the clock after `at` ("à " or ""):
+ * "à 17 h", "demain à 9 h", "lundi à 9 h", "le mardi 2 avril à 9 h"; the
+ * coming midnight as an end is "à minuit". */
+static int put_when(struct buf *out, int64_t t, int64_t now, int end, const char *at)
 {
 	int64_t z = floor_div(t, DAY), znow = floor_div(now, DAY);
 	int minute = (int)(t - z * DAY), rc = 0;
-	if (closing && minute == 0 && z == znow + 1)
-		return buf_puts(out, "à minuit");
+	if (end && minute == 0 && z == znow + 1)
+		return buf_appendf(out, "%sminuit", at);
 	if (z == znow + 1)
 		rc |= buf_puts(out, "demain ");
 	else if (z > znow && z < znow + 7)
 		rc |= buf_appendf(out, "%s ", DAY_NAMES[weekday_of(z)]);
 	else if (z != znow) {
-		int y;
-		int m, d;
+		int y, m, d;
 		civil_from_days(znow, &y, &m, &d);
 		rc |= buf_appendf(out, "le %s ", DAY_NAMES[weekday_of(z)]);
 		rc |= put_date(out, z, y);
 		rc |= buf_putc(out, ' ');
 	}
-	rc |= buf_puts(out, "à ");
+	rc |= buf_puts(out, at);
 	return rc | put_clock(out, minute, 0);
 }
 
@@ -1218,7 +1231,8 @@ int hours_describe_now(const struct hours *h, int64_t now, struct buf *out)
 		return 0;
 	const int64_t horizon = now + (int64_t)DAY * 366;
 	struct hours_status st, next;
-	int64_t until, rc = 0;
+	int64_t until;
+	int rc = 0;
 	hours_status_at(h, now, horizon, &st, &until);
 	if (st.state == HOURS_CLOSED) {
 		int64_t cursor = now;
@@ -1226,7 +1240,7 @@ int hours_describe_now(const struct hours *h, int64_t now, struct buf *out)
 		rc |= buf_puts(out, "Fermé");
 		if (hours_next_interval(h, &cursor, horizon, &iv)) {
 			rc |= buf_puts(out, iv.unknown ? ", ouverture possible " : ", ouvre ");
-			rc |= put_when(out, iv.from, now, 0);
+			rc |= put_when(out, iv.from, now, 0, "à ");
 			rc |= put_comment(out, iv.comment, iv.unknown);
 		}
 		return rc ? -1 : 0;
@@ -1240,10 +1254,13 @@ int hours_describe_now(const struct hours *h, int64_t now, struct buf *out)
 	}
 	if (until < horizon) {
 		hours_status_at(h, until, until + 1, &next, NULL);
-		rc |= buf_puts(out, next.state == HOURS_CLOSED ? ", ferme " : ", jusqu'");
-		if (next.state != HOURS_CLOSED)
-			rc |= buf_puts(out, "");
-		rc |= put_when(out, until, now, 1);
+		if (next.state == HOURS_CLOSED) {
+			rc |= buf_puts(out, ", ferme ");
+			rc |= put_when(out, until, now, 1, "à ");
+		} else {
+			rc |= buf_puts(out, " jusqu'à ");
+			rc |= put_when(out, until, now, 1, "");
+		}
 	}
 	return rc ? -1 : 0;
 }

@@ -77,6 +77,7 @@ struct hours {
 	struct hours_span spans[HOURS_MAX_SPANS];
 	struct hours_item items[HOURS_MAX_ITEMS];
 	int uses_holidays; /* PH appears somewhere */
+	int wraps;         /* some time span runs past midnight */
 	int nwarnings;     /* may exceed HOURS_MAX_WARNINGS */
 	char warnings[HOURS_MAX_WARNINGS][HOURS_MSG_LEN];
 	int error_at;      /* byte offset of the error in text, or -1 */
@@ -118,6 +119,7 @@ struct hours_interval {
 int hours_next_interval(const struct hours *h, int64_t *cursor, int64_t to, struct hours_interval *iv);
 
 /* Plain French for people. Both append to out; 0, or -1 when out is full.
+ * Nothing is appended for an invalid value: show its raw text instead.
  * "Ouvert maintenant, ferme à 17 h", "Fermé, ouvre lundi à 9 h",
  * "Fermé, ouvre demain à 8 h 30" — now is a local minute. */
 int hours_describe_now(const struct hours *h, int64_t now, struct buf *out);

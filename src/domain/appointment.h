@@ -30,6 +30,7 @@ struct appointment {
 	struct {
 		int64_t id;
 		char name[200];
+		char initials[16];  /* "M. D.": what a calendar feed shows by default */
 		char outcome[8];
 	} persons[APPT_PERSONS_MAX];
 };

@@ -851,7 +851,7 @@ int person_merge(struct db *db, const struct actor *by, int64_t keep_id, const c
 		buf_puts(err, "Ce dossier n'existe pas ou ne vous est pas accessible.");
 		return -2;
 	}
-	if (db_get_int(db, SQL_PERSON_ID_BY_NUMBER, &dup_id, "is", by->structure_id, duplicate_number) != 1 ||
+	if (person_id_by_number(db, by, duplicate_number, &dup_id) != 1 ||
 	    person_get(db, by, dup_id, &dup, NULL) != 1) {
 		buf_appendf(err, "Aucun dossier accessible ne porte le numéro « %s ».", duplicate_number);
 		return -1;
@@ -887,4 +887,9 @@ fail:
 	db_rollback(db);
 	buf_appendf(err, "La fusion n'a pas pu être enregistrée ; rien n'a changé. (%s)", db_errmsg(db));
 	return -1;
+}
+
+int person_id_by_number(struct db *db, const struct actor *by, const char *number, int64_t *id)
+{
+	return db_get_int(db, SQL_PERSON_ID_BY_NUMBER, id, "is", by->structure_id, number);
 }

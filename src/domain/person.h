@@ -159,6 +159,8 @@ int person_referents(struct db *db, int64_t person_id, void (*fn)(void *arg, int
 int person_merge(struct db *db, const struct actor *by, int64_t keep_id, const char *duplicate_number, struct buf *err);
 
 /* Marks a contact (journal entry) for retention. */
+/* The id of the file with this number in the actor's structure: 1, 0, <0. */
+int person_id_by_number(struct db *db, const struct actor *by, const char *number, int64_t *id);
 int person_touch_contact(struct db *db, int64_t person_id, int64_t at);
 /* The files the actor opened last, newest first. */
 int person_recent(struct db *db, const struct actor *by, void (*fn)(void *arg, const struct person_hit *h), void *arg);

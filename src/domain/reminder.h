@@ -86,6 +86,8 @@ int outbox_delivery(struct db *db, int64_t id, int delivered, int64_t now);
  * structure's reception. */
 int outbox_list(struct db *db, const struct actor *by, const char *channel, const char *status, int64_t until,
 		void (*fn)(void *arg, const struct outbox_row *r), void *arg);
+int outbox_list_for_appointment(struct db *db, const struct actor *by, int64_t appointment_id,
+				void (*fn)(void *arg, const struct outbox_row *r), void *arg);
 int outbox_get(struct db *db, const struct actor *by, int64_t id, struct outbox_row *out);
 /* A letter posted or a call made. */
 int outbox_mark_done(struct db *db, const struct actor *by, int64_t id, struct buf *err);

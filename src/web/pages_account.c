@@ -1,5 +1,6 @@
 /* The worker's own account, and the accounts of a structure (responsable). */
 #include "web/web.h"
+#include "domain/appointment.h"
 #include "domain/procedure.h"
 #include "core/clock.h"
 #include "domain/audit.h"
@@ -21,6 +22,23 @@ void page_account(struct web *w)
 		char when[64];
 		clock_format_fr(u->last_login_at, when, sizeof when);
 		tpl_set(w->tpl, "last_login", when);
+	}
+	if (u->role & (ROLE_TRAVAILLEUR_SOCIAL | ROLE_RESPONSABLE)) {
+		char detail[16];
+		tpl_set_bool(w->tpl, "has_agenda", 1);
+		int has_feed = calendar_feed_get(w->db, u->id, detail) == 1;
+		tpl_set_bool(w->tpl, "has_feed", has_feed);
+		static const struct choice details[] = {
+			{"initiales", "Initiales de la personne et nature du rendez-vous (conseillé)"},
+			{"nature", "Nature du rendez-vous seulement"},
+			{"nom", "Nom complet de la personne"},
+			{NULL, NULL}};
+		for (const struct choice *c = details; c->value; c++) {
+			struct tpl_ctx *o = tpl_list_add(w->tpl, "feed_details");
+			tpl_set(o, "value", c->value);
+			tpl_set(o, "label", c->label);
+			tpl_set_bool(o, "checked", strcmp(c->value, has_feed ? detail : "initiales") == 0);
+		}
 	}
 	web_render(w, "account", "Mon compte");
 }

@@ -352,6 +352,7 @@ static void render_file(struct web *w, const struct person *p, int reveal_nir)
 	choices_list(w, "relations", household_relations, NULL);
 	person_referents(w->db, p->id, add_referent, w);
 	user_list(w->db, w->actor.structure_id, add_colleague, w);
+	appointments_section(w, p->id);
 	if (person_can_follow(&w->actor)) {
 		task_list_person(w->db, &w->actor, p->id, add_task, w);
 		procedures_section(w, p->id);

@@ -226,6 +226,9 @@ void page_procedure_create(struct web *w)
 	if (id < 0) {
 		if (w->resp->status == 200)
 			w->resp->status = 422;
+		/* Refused in the person's place for want of a mandate: the way to one. */
+		tpl_set_bool(w->tpl, "mandate_needed", strcmp(in.way, "a_la_place") == 0 && tpl_get(w->tpl, "way_error") &&
+							       w->actor.second_factor);
 		render_procedure_new(w, &in);
 		return;
 	}

@@ -13,6 +13,8 @@ static const struct {
 } NAV[] = {
 	{"/", "Accueil", ROLES_ALL},
 	{"/personnes", "Personnes", ROLES_STRUCTURE},
+	{"/agenda", "Agenda", ROLES_STRUCTURE},
+	{"/rappels", "Rappels", ROLES_STRUCTURE},
 	{"/rapports/activite", "Rapports", ROLE_RESPONSABLE},
 	{"/utilisateurs", "Utilisateurs", ROLE_RESPONSABLE},
 	{"/journal", "Journal d'audit", ROLE_RESPONSABLE},

@@ -91,6 +91,23 @@ const struct route web_routes[] = {
 	{GET, "/personnes/{id}/diagnostic", page_diagnostic_new, 0, FOLLOWS},
 	{POST, "/personnes/{id}/diagnostic", page_diagnostic_create, 0, FOLLOWS},
 	{GET, "/diagnostics/{id}", page_diagnostic, 0, FOLLOWS},
+	/* Appointments and their reminders (pages_appointment.c). */
+	{GET, "/agenda", page_agenda, 0, STAFF},
+	{GET, "/rendez-vous/nouveau", page_appointment_new, 0, STAFF},
+	{POST, "/rendez-vous", page_appointment_create, 0, STAFF},
+	{GET, "/rendez-vous/{id}", page_appointment, 0, STAFF},
+	{POST, "/rendez-vous/{id}", page_appointment_update, 0, STAFF},
+	{POST, "/rendez-vous/{id}/annuler", page_appointment_cancel, 0, STAFF},
+	{POST, "/rendez-vous/{id}/presence", page_appointment_outcome, 0, STAFF},
+	{GET, "/rappels", page_reminders, 0, STAFF},
+	{GET, "/rappels/lettres.pdf", page_reminder_letters, 0, STAFF},
+	{POST, "/rappels/{id}/fait", page_reminder_done, 0, STAFF},
+	{GET, "/structure/rappels", page_reminder_settings, 0, HEAD_OF},
+	{POST, "/structure/rappels", page_reminder_settings_post, 0, HEAD_OF},
+	{POST, "/compte/agenda", page_calendar_settings, 0, FOLLOWS},
+	/* Reached without a session: the secret is in the address. */
+	{GET, "/calendrier/*", page_calendar_feed, R_PUBLIC, 0},
+	{GET, "/passerelle/sms/accuse", page_sms_report, R_PUBLIC, 0},
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];
 

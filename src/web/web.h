@@ -174,5 +174,22 @@ void page_diagnostic_new(struct web *w);
 void page_diagnostic_create(struct web *w);
 void page_diagnostic(struct web *w);
 void diagnostics_section(struct web *w, int64_t person_id);
+/* pages_appointment.c */
+void page_agenda(struct web *w);
+void page_appointment_new(struct web *w);
+void page_appointment_create(struct web *w);
+void page_appointment(struct web *w);
+void page_appointment_update(struct web *w);
+void page_appointment_cancel(struct web *w);
+void page_appointment_outcome(struct web *w);
+void page_reminders(struct web *w);
+void page_reminder_letters(struct web *w);
+void page_reminder_done(struct web *w);
+void page_reminder_settings(struct web *w);
+void page_reminder_settings_post(struct web *w);
+void page_calendar_settings(struct web *w);
+void page_calendar_feed(struct web *w);
+void page_sms_report(struct web *w);
+void appointments_section(struct web *w, int64_t person_id);
 
 #endif
