@@ -1,13 +1,13 @@
 #!/bin/sh
 # The whole test suite: unit, CLI, opening hours against the reference
-# library's verdicts, HTTP (live server), crash (SIGKILL under write load)
-# and browser tests.
+# library's verdicts, HTTP (live server), gateways (a real Kannel and SMTP
+# server on loopback), crash (SIGKILL under write load) and browser tests.
 # Each suite prints "N passed, N failed" last; this script adds them up and
 # prints the total on its own closing line. Usage: tests/run.sh [SUITE...]
 LIEN_BIN=${LIEN_BIN:-build/lien}
 LIEN_UNIT=${LIEN_UNIT:-build/tests/unit_tests}
 export LIEN_BIN
-suites=${*:-"unit cli hours http matrix crash e2e"}
+suites=${*:-"unit cli hours http gateway matrix crash e2e"}
 mkdir -p tests/artifacts
 total_pass=0
 total_fail=0
@@ -44,6 +44,7 @@ for s in $suites; do
 	cli) run_suite cli sh tests/cli/run.sh ;;
 	hours) run_suite hours node tests/hours/oracle.js ;;
 	http) run_suite http node tests/http/run.js ;;
+	gateway) run_suite gateway node tests/gateway/run.js ;;
 	matrix) run_suite matrix node tests/matrix/run.js ;;
 	crash) run_suite crash node tests/crash/run.js ;;
 	e2e) run_suite e2e node tests/e2e/run.js ;;

@@ -226,7 +226,7 @@ static const struct {
  * thin space (UTF-8). Returns its length in bytes, 0 if s is not one. */
 static int phone_separator(const char *s)
 {
-	if (strchr(" .-/()\t", *s) && *s)
+	if (*s && strchr(" .-/()\t", *s))
 		return 1;
 	if (!strncmp(s, "\xC2\xA0", 2))
 		return 2;

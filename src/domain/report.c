@@ -178,8 +178,7 @@ static int report_procedures(struct db *db, int64_t structure_id, const char *fr
 		return -1;
 	for (int level = 1; level <= 4; level++)
 		if (ds.by_level[level]) {
-			char key[8];
-			snprintf(key, sizeof key, "%d", level);
+			char key[2] = {(char)('0' + level), '\0'};
 			bump(&r->tables[RT_AUTONOMY], key, diagnostic_level_label(level), prev, ds.by_level[level]);
 		}
 	*(prev ? &r->diagnosed_prev : &r->diagnosed) = ds.people;

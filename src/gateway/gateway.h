@@ -71,7 +71,7 @@ int sms_dlr_check(const char *id, const char *sig, int64_t *outbox_id);
  * Sends one e-mail through smtp_url (smtp:// with STARTTLS when offered and
  * required when credentials go to another host than this one; smtps:// for
  * TLS from the start). The message: multipart/mixed { multipart/alternative
- * { text/plain; text/html }, text/calendar; method=REQUEST attachment named
+ * { text/plain; text/html }, text/calendar; method=PUBLISH attachment named
  * rendez-vous.ics } when ics != NULL; without ics the alternative alone;
  * without html the text alone. Subject RFC 2047-encoded when not plain
  * ASCII, bodies UTF-8 quoted-printable, the calendar base64, Message-ID

@@ -217,7 +217,7 @@ int mail_build(struct buf *m, const char *to, const char *subject, const char *t
 	buf_appendf(m, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n", boundary, boundary);
 	body_part(m, text ? text : "", html);
 	buf_appendf(m, "--%s\r\n"
-		       "Content-Type: text/calendar; charset=UTF-8; method=REQUEST;\r\n name=\"rendez-vous.ics\"\r\n"
+		       "Content-Type: text/calendar; charset=UTF-8; method=PUBLISH;\r\n name=\"rendez-vous.ics\"\r\n"
 		       "Content-Disposition: attachment; filename=\"rendez-vous.ics\"\r\n"
 		       "Content-Transfer-Encoding: base64\r\n\r\n",
 		    boundary);

@@ -45,7 +45,7 @@ TEST(mail_build_mime_structure)
 	CHECK(strstr(s, "Content-Type: multipart/alternative; boundary="));
 	CHECK(strstr(s, "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable"));
 	CHECK(strstr(s, "Content-Type: text/html; charset=UTF-8"));
-	CHECK(strstr(s, "method=REQUEST;\r\n name=\"rendez-vous.ics\""));
+	CHECK(strstr(s, "method=PUBLISH;\r\n name=\"rendez-vous.ics\""));
 	CHECK(strstr(s, "Content-Disposition: attachment; filename=\"rendez-vous.ics\""));
 	CHECK(strstr(s, "QkVHSU46VkNBTEVOREFSDQpFTkQ6VkNBTEVOREFSDQo=")); /* the calendar, base64 */
 	/* Quoted-printable: accents, '=', a leading dot and trailing blanks

@@ -22,7 +22,6 @@ TEST(pdf_one_page_and_overflow)
 	CHECK(pdf_render(&doc, &out) >= 2);
 	buf_free(&out);
 	buf_free(&longtext);
-	pdf_shutdown(); /* the font caches, so that LeakSanitizer sees only ours */
 }
 
 /* ---- letters for window envelopes ---- */
@@ -126,5 +125,5 @@ TEST(pdf_letters_window_envelope)
 	CHECK(pdf_letters(l, 0, &out) == -1);
 	buf_free(&out);
 	buf_free(&body);
-	pdf_shutdown();
+	pdf_shutdown(); /* once, after the last PDF: the font caches, so that LeakSanitizer sees only ours */
 }
