@@ -25,7 +25,7 @@ static const char USAGE[] =
 	"serve [--db PATH] [--listen ADDR:PORT] [--tls-cert F --tls-key F] [--behind-proxy] [--threads N] "
 	"[--max-body OCTETS] [--max-upload OCTETS] [--max-connections N] [--max-per-ip N] [--timeout S] [--request-timeout S] "
 	"[--login-delay S] [--user NOM] [--archive-after-days N] [--anonymise-after-days N] "
-	"[--documents DOSSIER] [--max-document OCTETS] " GATEWAY_USAGE;
+	"[--documents DOSSIER] [--max-document OCTETS] [--outbox-claim S] " GATEWAY_USAGE;
 
 static int parse_listen(const char *s, char *addr, size_t n, unsigned *port)
 {
@@ -161,6 +161,10 @@ int cmd_serve(struct cmd_ctx *c)
 		return 2;
 	if (rc)
 		auth_policy.delay_base_s = (int)v;
+	if ((rc = opt_uint(c, "--outbox-claim", 1, 3600, &v)) < 0)
+		return 2;
+	if (rc)
+		outbox_claim_seconds = (int)v;
 	if (cmd_retention_policy_options(c))
 		return 2;
 	if (gateway_options(c) < 0)

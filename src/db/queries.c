@@ -525,11 +525,11 @@ const char SQL_OUTBOX_ADD[] =
 	"COALESCE(o.sent_at, 0), o.channel, o.status, o.recipient, o.subject, o.body, o.last_error "
 /* Due SMS and e-mail, and claims that expired long enough ago for a
  * delivery report to have settled them (see domain/reminder.h). $1 now,
- * $2 the new claim's end, $3 how many. */
+ * $2 the new claim's end, $3 how many, $4 the time reports get. */
 const char SQL_OUTBOX_CLAIM[] =
 	"UPDATE outbox SET status = 'sending', claim_until = $2, attempts = attempts + 1 WHERE id IN ("
 	"SELECT id FROM outbox WHERE channel IN ('sms', 'email') AND ((status = 'pending' AND next_attempt_at <= $1) "
-	"OR (status = 'sending' AND claim_until + 120 <= $1)) ORDER BY next_attempt_at, id LIMIT $3) "
+	"OR (status = 'sending' AND claim_until + $4 <= $1)) ORDER BY next_attempt_at, id LIMIT $3) "
 	"RETURNING id, structure_id, COALESCE(appointment_id, 0), person_id, due_at, attempts, COALESCE(sent_at, 0), "
 	"channel, status, recipient, subject, body, last_error";
 const char SQL_OUTBOX_SENT[] =

@@ -417,11 +417,14 @@ static void read_row(struct db_stmt *st, struct outbox_row *r)
 	cstr_copy(r->last_error, sizeof r->last_error, db_col_text(st, 12));
 }
 
+int outbox_claim_seconds = 120;
+
 int outbox_claim(struct db *db, int64_t now, struct outbox_row *rows, int max)
 {
 	if (db_begin(db) < 0)
 		return -1;
-	struct db_stmt *st = db_query(db, SQL_OUTBOX_CLAIM, "iii", now, now + OUTBOX_CLAIM_SECONDS, max);
+	struct db_stmt *st = db_query(db, SQL_OUTBOX_CLAIM, "iiii", now, now + outbox_claim_seconds, max,
+					  (int64_t)outbox_claim_seconds);
 	int n = 0, rc = st ? 1 : -1;
 	while (st && (rc = db_step(st)) == 1 && n < max)
 		read_row(st, &rows[n++]);

@@ -66,11 +66,14 @@ struct outbox_row {
 	char person_name[200];
 };
 
-enum { OUTBOX_MAX_ATTEMPTS = 6, OUTBOX_CLAIM_SECONDS = 120 };
+enum { OUTBOX_MAX_ATTEMPTS = 6 };
+/* How long a claim lasts, and how long a delivery report then has to
+ * settle an unanswered one before it is sent again (120 s; tests shorten it). */
+extern int outbox_claim_seconds;
 
 /* Claims up to max due SMS and e-mail rows (status 'sending' until the
  * claim expires); returns how many were put in rows. Rows whose claim
- * expired are taken again only after OUTBOX_CLAIM_SECONDS more, the time
+ * expired are taken again only after outbox_claim_seconds more, the time
  * a delivery report needs to settle them. */
 int outbox_claim(struct db *db, int64_t now, struct outbox_row *rows, int max);
 /* Records the gateway's answer: ok, a temporary error (retried with

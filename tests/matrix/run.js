@@ -160,7 +160,16 @@ async function procedureObjects(port, s, ts, person) {
 			throw new Error(`document upload for structure ${s}: got ${r.status}`);
 		documents.push(Number(sql(`SELECT max(id) FROM documents WHERE structure_id = ${sid}`)));
 	}
-	return { procedure, aid, mandate, revocation, diagnostic, documents };
+	/* An appointment booked through the form, and a call to make (reception's list). */
+	const soon = new Date(Date.now() + 3 * 86400 * 1000).toISOString().slice(0, 10).split('-').reverse().join('/');
+	const appointment = located(await request(port, 'POST', '/rendez-vous', { cookie: ts.cookie,
+		body: form({ csrf: ts.csrf, person: String(person), others: '', worker: String(uid), kind: 'entretien', date: soon,
+			time: s === 'a' ? '10:00' : '11:00', duration: '30', place: 'site', site: '', place_detail: '', to_bring: '',
+			notes: '' }) }), /^\/rendez-vous\/(\d+)$/, 'appointment');
+	const reminder = Number(sql(`INSERT INTO outbox (structure_id, appointment_id, person_id, channel, due_at, recipient, body, ` +
+		`next_attempt_at, created_at) VALUES (${sid}, ${appointment}, ${person}, 'telephone', ${now}, '01 02 03 04 05', 'Rappel', ` +
+		`${now}, ${now}) RETURNING id`));
+	return { procedure, aid, mandate, revocation, diagnostic, documents, appointment, reminder };
 }
 
 async function main() {
@@ -221,6 +230,13 @@ async function main() {
 				user: Number(sql(`SELECT id FROM users WHERE login = 'cible.${s}'`)) };
 			Object.assign(objects[s], await procedureObjects(port, s, ts, ids[0]));
 		}
+		/* A calendar feed of structure b's worker: the matrix never posts
+		 * /compte/agenda as that user, so its secret address stays valid. */
+		const feedPage = await request(port, 'POST', '/compte/agenda', { cookie: sessions['ts.b'].cookie,
+			body: form({ csrf: sessions['ts.b'].csrf, detail: 'initiales', action: 'creer' }) });
+		const feedPath = (/\/calendrier\/[A-Za-z0-9_-]+\.ics/.exec(feedPage.body) || [''])[0];
+		if (!feedPath)
+			throw new Error(`calendar feed: got ${feedPage.status}`);
 		/* Destructive routes (erase, merge, document deletion) each get a
 		 * fresh object of their own. */
 		let fresh = 1;
@@ -247,10 +263,14 @@ async function main() {
 				return [o.documents[0]];
 			if (pattern.startsWith('/diagnostics/'))
 				return [o.diagnostic];
+			if (pattern.startsWith('/rendez-vous/'))
+				return [o.appointment];
+			if (pattern.startsWith('/rappels/'))
+				return [o.reminder];
 			return [o.persons[0]];
 		};
 		const concrete = (pattern, s) => {
-			let out = pattern.replace('/static/*', '/static/lien.css');
+			let out = pattern.replace('/static/*', '/static/lien.css').replace('/calendrier/*', feedPath);
 			for (const id of idsFor(pattern, s))
 				out = out.replace('{id}', String(id));
 			if (out.includes('{id}'))
