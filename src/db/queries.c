@@ -558,3 +558,8 @@ const char SQL_OUTBOX_FOR_APPOINTMENT[] =
 	"SELECT " OUTBOX_COLS ", p.birth_name, p.first_names FROM outbox o JOIN persons p ON p.id = o.person_id "
 	"WHERE o.appointment_id = $1 AND o.structure_id = $2 ORDER BY o.due_at, o.id";
 const char SQL_OUTBOX_CANCEL_CLAIMED[] = "UPDATE outbox SET status = 'cancelled' WHERE id = $1 AND status = 'sending'";
+/* Appointments that took place in the period and what happened, per person expected. */
+const char SQL_REPORT_APPOINTMENTS[] =
+	"SELECT ap.outcome, count(*) FROM appointments a JOIN appointment_persons ap ON ap.appointment_id = a.id "
+	"WHERE a.structure_id = $1 AND a.status = 'prevu' AND a.starts_at >= $4 AND a.starts_at < $5 AND $2 <= $3 "
+	"GROUP BY ap.outcome";

@@ -221,3 +221,4 @@ extern const char SQL_OUTBOX_MARK_DONE[];
 extern const char SQL_OUTBOX_COUNTS[];
 extern const char SQL_OUTBOX_FOR_APPOINTMENT[];
 extern const char SQL_OUTBOX_CANCEL_CLAIMED[];
+extern const char SQL_REPORT_APPOINTMENTS[];

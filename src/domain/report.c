@@ -3,6 +3,7 @@
 #include "core/u64set.h"
 #include "db/queries.h"
 #include "domain/aid.h"
+#include "domain/appointment.h"
 #include "domain/diagnostic.h"
 #include "domain/journal.h"
 #include "domain/procedure.h"
@@ -181,6 +182,24 @@ static int report_procedures(struct db *db, int64_t structure_id, const char *fr
 			char key[2] = {(char)('0' + level), '\0'};
 			bump(&r->tables[RT_AUTONOMY], key, diagnostic_level_label(level), prev, ds.by_level[level]);
 		}
+	/* Appointments: each person expected counts once, with what happened. */
+	int64_t expected = 0, missed = 0;
+	st = db_query(db, SQL_REPORT_APPOINTMENTS, "issii", structure_id, from, to, t_from, t_to);
+	rc = st ? 1 : -1;
+	while (st && (rc = db_step(st)) == 1) {
+		const char *outcome = db_col_text(st, 0);
+		int64_t n = db_col_int(st, 1);
+		expected += n;
+		if (strcmp(outcome, "manque") == 0)
+			missed += n;
+		bump(&r->tables[RT_APPOINTMENTS], outcome[0] ? outcome : "inconnu",
+		     outcome[0] ? choice_label(appointment_outcomes, outcome) : "Non renseigné", prev, n);
+	}
+	db_done(st);
+	if (rc < 0)
+		return -1;
+	*(prev ? &r->expected_prev : &r->expected) = expected;
+	*(prev ? &r->missed_prev : &r->missed) = missed;
 	*(prev ? &r->diagnosed_prev : &r->diagnosed) = ds.people;
 	*(prev ? &r->progressed_prev : &r->progressed) = ds.rose;
 	*(prev ? &r->procedures_prev : &r->procedures) = total;
@@ -244,6 +263,7 @@ int report_activity(struct db *db, int64_t structure_id, const char *from, const
 		{"Demandes d'aide financière par nature", "demandes"},
 		{"Demandes d'aide financière par décision", "demandes"},
 		{"Personnes par niveau d'autonomie numérique (dernier diagnostic)", "personnes"},
+		{"Rendez-vous passés : présence des personnes attendues", "personnes attendues"},
 	};
 	for (int t = 0; t < RT_COUNT; t++) {
 		r->tables[t].title = titles[t][0];
@@ -285,6 +305,10 @@ int report_totals(const struct activity_report *r, struct report_total out[REPOR
 		{"Aides accordées (euros)", r->aid_granted / 100, r->aid_granted_prev / 100},
 		{"Personnes ayant fait le diagnostic numérique", r->diagnosed, r->diagnosed_prev},
 		{"dont le niveau a progressé depuis le premier", r->progressed, r->progressed_prev},
+		{"Personnes attendues à un rendez-vous", r->expected, r->expected_prev},
+		{"dont absentes sans prévenir", r->missed, r->missed_prev},
+		{"Taux d'absence sans prévenir (%)", r->expected ? (r->missed * 100 + r->expected / 2) / r->expected : 0,
+		 r->expected_prev ? (r->missed_prev * 100 + r->expected_prev / 2) / r->expected_prev : 0},
 	};
 	_Static_assert(sizeof t / sizeof t[0] == REPORT_TOTALS, "REPORT_TOTALS");
 	memcpy(out, t, sizeof t);

@@ -33,7 +33,7 @@ struct report_table {
 
 enum report_table_id {
 	RT_KIND, RT_MEDIUM, RT_THEME, RT_AGE, RT_SEX, RT_COMMUNE,
-	RT_PROC_WAY, RT_PROC_ORGANISM, RT_AID_KIND, RT_AID_DECISION, RT_AUTONOMY,
+	RT_PROC_WAY, RT_PROC_ORGANISM, RT_AID_KIND, RT_AID_DECISION, RT_AUTONOMY, RT_APPOINTMENTS,
 	RT_COUNT
 };
 
@@ -49,6 +49,7 @@ struct activity_report {
 	int64_t mandates, mandates_prev, acts, acts_prev;
 	int64_t aids, aids_prev, aid_granted, aid_granted_prev; /* cents */
 	int64_t diagnosed, diagnosed_prev, progressed, progressed_prev;
+	int64_t expected, expected_prev, missed, missed_prev; /* people expected at appointments, and no-shows */
 	struct report_table tables[RT_COUNT];
 };
 
@@ -58,7 +59,7 @@ int report_activity(struct db *db, int64_t structure_id, const char *from, const
 		    struct activity_report *r, struct buf *err);
 
 /* The headline figures, labelled, in the order every format shows them. */
-enum { REPORT_TOTALS = 12 };
+enum { REPORT_TOTALS = 15 };
 struct report_total {
 	const char *label;
 	int64_t n, prev;

@@ -22,7 +22,10 @@ sqlite3 t.db "INSERT INTO procedures(structure_id, person_id, organism, domain, 
  (1, 2, 'logement', '1a', '$old', '2099-01-01', '$old', 2, $now - 50*86400);
  INSERT INTO aid_requests(structure_id, person_id, kind, amount_asked, amount_granted, status, decision_on, payment, created_by, created_at, updated_at) VALUES
  (1, 1, 'energie', 20000, 15000, 'accordee', '$iso', 'fournisseur', 2, $now, $now),
- (1, 2, 'alimentation', 5000, 0, 'refusee', '$iso', '', 2, $now, $now);"
+ (1, 2, 'alimentation', 5000, 0, 'refusee', '$iso', '', 2, $now, $now);
+ INSERT INTO appointments(id, structure_id, worker_id, kind, place, starts_at, ends_at, created_by, created_at, updated_at) VALUES
+ (1, 1, 2, 'entretien', 'site', $now - 3600, $now - 1800, 2, $now, $now);
+ INSERT INTO appointment_persons(appointment_id, structure_id, person_id, outcome) VALUES (1, 1, 1, 'honore'), (1, 1, 2, 'manque');"
 out=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today")
 echo "$out" | grep -Eq 'Personnes reçues +2 +1$'
 echo "$out" | grep -Eq 'Échanges notés +4 +1$'
@@ -35,6 +38,9 @@ echo "$out" | grep -Eq 'Demandes d.aide financière +2 +0$'
 echo "$out" | grep -Eq 'Aides accordées \(euros\) +150 +0$'
 echo "$out" | grep -Eq 'CAF +2 +0$'
 echo "$out" | grep -Eq 'Énergie +1 +0$'
+echo "$out" | grep -Eq 'Personnes attendues à un rendez-vous +2 +0$'
+echo "$out" | grep -Eq 'dont absentes sans prévenir +1 +0$'
+echo "$out" | grep -Eq 'Taux d.absence sans prévenir \(%\) +50 +0$'
 echo "$out" | grep -Eq 'Numérique +2 +0$'
 csv=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --format csv)
 # 1 to 4 become "< 5" in anything that leaves the structure; 0 stays 0.
