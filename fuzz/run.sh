@@ -9,6 +9,7 @@
 #   form  query/form, cookie and percent-decoding parsers (src/http/form.c)
 #   date  date_parse, utf8_valid_text, str_to_i64 against reference versions
 #   hours opening_hours parser and evaluator (src/core/hours.c), with invariants
+#   phone French phone numbers and SMS text folding (src/core/gsm.c)
 #
 # The committed seeds are only read: what a run finds goes to
 # build-fuzz/corpus/NAME/, crashes to build-fuzz/artifacts/NAME/.
@@ -25,7 +26,7 @@ case "$SECONDS_EACH" in
 esac
 CC_FUZZ=${FUZZ_CC:-clang}
 B=build-fuzz
-HARNESSES=${FUZZ_ONLY:-tpl form date csv multipart hours}
+HARNESSES=${FUZZ_ONLY:-tpl form date csv multipart hours phone}
 
 command -v "$CC_FUZZ" >/dev/null 2>&1 || {
 	echo "fuzz: $CC_FUZZ introuvable (make deps installe clang et libclang-rt-14-dev)" >&2
@@ -44,6 +45,7 @@ sources() {
 	csv) echo "src/core/csv.c src/core/buf.c" ;;
 	hours) echo "src/core/hours.c src/core/clock.c src/core/buf.c" ;;
 	multipart) echo "src/http/form.c src/core/pool.c src/core/buf.c" ;;
+	phone) echo "src/core/gsm.c src/core/buf.c" ;;
 	*) return 1 ;;
 	esac
 }

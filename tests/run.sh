@@ -1,13 +1,14 @@
 #!/bin/sh
 # The whole test suite: unit, CLI, opening hours against the reference
 # library's verdicts, HTTP (live server), gateways (a real Kannel and SMTP
-# server on loopback), crash (SIGKILL under write load) and browser tests.
+# server on loopback), crash (SIGKILL under write load), browser tests and
+# every fuzzing harness for FUZZ_SECONDS each (30 by default).
 # Each suite prints "N passed, N failed" last; this script adds them up and
 # prints the total on its own closing line. Usage: tests/run.sh [SUITE...]
 LIEN_BIN=${LIEN_BIN:-build/lien}
 LIEN_UNIT=${LIEN_UNIT:-build/tests/unit_tests}
 export LIEN_BIN
-suites=${*:-"unit cli hours http gateway matrix crash e2e"}
+suites=${*:-"unit cli hours http gateway matrix crash e2e fuzz"}
 mkdir -p tests/artifacts
 total_pass=0
 total_fail=0
@@ -48,6 +49,7 @@ for s in $suites; do
 	matrix) run_suite matrix node tests/matrix/run.js ;;
 	crash) run_suite crash node tests/crash/run.js ;;
 	e2e) run_suite e2e node tests/e2e/run.js ;;
+	fuzz) run_suite fuzz sh fuzz/run.sh "${FUZZ_SECONDS:-30}" ;;
 	*) echo "unknown suite $s"; total_fail=$((total_fail + 1)) ;;
 	esac
 done
