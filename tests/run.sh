@@ -8,7 +8,7 @@
 LIEN_BIN=${LIEN_BIN:-build/lien}
 LIEN_UNIT=${LIEN_UNIT:-build/tests/unit_tests}
 export LIEN_BIN
-suites=${*:-"unit cli hours http gateway matrix crash e2e fuzz"}
+suites=${*:-"unit cli hours http gateway matrix crash disk e2e fuzz"}
 mkdir -p tests/artifacts
 total_pass=0
 total_fail=0
@@ -48,6 +48,7 @@ for s in $suites; do
 	gateway) run_suite gateway node tests/gateway/run.js ;;
 	matrix) run_suite matrix node tests/matrix/run.js ;;
 	crash) run_suite crash node tests/crash/run.js ;;
+	disk) run_suite disk node tests/disk/run.js ;;
 	e2e) run_suite e2e node tests/e2e/run.js ;;
 	fuzz) run_suite fuzz sh fuzz/run.sh "${FUZZ_SECONDS:-30}" ;;
 	*) echo "unknown suite $s"; total_fail=$((total_fail + 1)) ;;

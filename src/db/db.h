@@ -82,6 +82,8 @@ int db_changes(struct db *db);
 const char *db_errmsg(struct db *db);
 /* Error code of the last failed call on this connection. */
 int db_last_error(struct db *db);
+/* Forgets the last error (at the start of each request on a reused connection). */
+void db_clear_error(struct db *db);
 
 /* Write transactions (BEGIN IMMEDIATE on SQLite: the write lock is taken
  * at once, so two writers never deadlock on an upgrade). They nest: a

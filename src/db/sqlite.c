@@ -24,6 +24,7 @@ struct db {
 	int last_error;
 	int tx_depth;      /* nested db_begin calls: only the outermost commits */
 	int tx_failed;     /* an inner rollback happened: the outer commit must fail */
+	int stale;         /* found read-only: reopened before the next use (the medium may be writable again) */
 	struct db_stmt cache[STMT_CACHE];
 };
 
@@ -60,6 +61,10 @@ static int map_error(int rc)
 static int fail(struct db *db, int rc)
 {
 	db->last_error = map_error(rc);
+	/* A connection that found its file read-only stays so: open it again
+	 * next time, so that the server recovers when the medium is writable. */
+	if ((rc & 0xff) == SQLITE_READONLY || sqlite3_db_readonly(db->h, "main") == 1)
+		db->stale = 1;
 	return db->last_error;
 }
 
@@ -364,12 +369,25 @@ int db_changes(struct db *db)
 
 const char *db_errmsg(struct db *db)
 {
-	return sqlite3_errmsg(db->h);
+	/* The causes a person can act on, in words; others as SQLite says them. */
+	switch (db->last_error) {
+	case DB_FULL:
+		return "le disque du serveur est plein ou la base de données est en lecture seule";
+	case DB_BUSY:
+		return "la base de données est occupée, réessayez dans un instant";
+	default:
+		return sqlite3_errmsg(db->h);
+	}
 }
 
 int db_last_error(struct db *db)
 {
 	return db->last_error;
+}
+
+void db_clear_error(struct db *db)
+{
+	db->last_error = 0;
 }
 
 int db_begin(struct db *db)
@@ -393,7 +411,8 @@ int db_commit(struct db *db)
 		return db->tx_failed ? DB_ERR : 0;
 	if (db->tx_failed) {
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-		return db->last_error = DB_ERR;
+		/* Keep the cause the inner failure recorded (a full disk, say). */
+		return db->last_error = db->last_error ? db->last_error : DB_ERR;
 	}
 	int rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
@@ -611,6 +630,11 @@ struct db *db_thread(void)
 {
 	pthread_once(&thread_key_once, thread_key_make);
 	struct db *db = pthread_getspecific(thread_key);
+	if (db && db->stale && !db_in_tx(db)) {
+		pthread_setspecific(thread_key, NULL);
+		db_close(db);
+		db = NULL;
+	}
 	if (!db && thread_url) {
 		struct buf err = BUF_INIT;
 		db = db_open(thread_url, 0, &err);

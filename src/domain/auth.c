@@ -152,9 +152,10 @@ enum session_state session_lookup(struct db *db, const char *token, struct sessi
 	char hash[TOKEN_HASH_LEN + 1];
 	token_hash(token, TOKEN_LEN, hash);
 	struct db_stmt *st = db_query(db, SQL_SESSION_LOOKUP, "s", hash);
-	if (!st || db_step(st) != 1) {
+	int rc = st ? db_step(st) : DB_ERR;
+	if (rc != 1) {
 		db_done(st);
-		return SESSION_NONE;
+		return rc < 0 ? SESSION_UNAVAILABLE : SESSION_NONE;
 	}
 	memset(s, 0, sizeof *s);
 	s->id = db_col_int(st, 0);

@@ -57,6 +57,7 @@ enum session_state {
 	SESSION_NONE,      /* no or unknown token */
 	SESSION_EXPIRED,   /* idle or absolute timeout passed (deleted) */
 	SESSION_VALID,
+	SESSION_UNAVAILABLE, /* the database could not be read: say so, do not log out */
 };
 
 /* New session: a fresh 256-bit token (returned, only its hash is stored). */

@@ -111,6 +111,12 @@ void web_error(struct web *w, int status, const char *detail)
 		while (ERRORS[i].status != 500)
 			i++;
 	}
+	/* A full disk or a read-only database: say what happened and that
+	 * what was already saved is safe. */
+	if (!detail && w->db && ERRORS[i].status >= 500 && db_last_error(w->db) == DB_FULL)
+		detail = "Le serveur ne peut plus rien enregistrer : son disque est plein ou sa base de données est en "
+			 "lecture seule. Rien n'a été enregistré de cette demande ; ce qui l'était avant est intact. "
+			 "Prévenez l'administrateur, puis recommencez.";
 	w->resp->status = ERRORS[i].status;
 	tpl_set_int(w->tpl, "status", ERRORS[i].status);
 	tpl_set(w->tpl, "message", ERRORS[i].text);
@@ -120,6 +126,16 @@ void web_error(struct web *w, int status, const char *detail)
 
 void web_field_error(struct web *w, const char *field, const char *message)
 {
+	/* A form refused because the database cannot write: say why, keep
+	 * what was typed (the form is shown again) and answer 503, not 422. */
+	if (w->db && db_last_error(w->db) == DB_FULL && !tpl_get(w->tpl, "disk_full")) {
+		tpl_set_bool(w->tpl, "disk_full", 1);
+		const char *why = pool_printf(w->req->pool, "%s Le disque du serveur est plein ou la base de données est en "
+							"lecture seule : prévenez l'administrateur. Ce que vous avez saisi "
+							"est conservé ci-dessous.", message);
+		message = why ? why : message;
+		w->resp->status = 503;
+	}
 	char key[80];
 	snprintf(key, sizeof key, "%s_error", field);
 	tpl_set(w->tpl, key, message);

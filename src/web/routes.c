@@ -232,10 +232,15 @@ static void dispatch(struct web *w)
 		web_error(w, 503, NULL);
 		return;
 	}
+	db_clear_error(w->db);
 	/* Identify the session on every route, public ones included (the login
 	 * page sends a logged-in user home). */
 	const char *token = req_cookie(req, SESSION_COOKIE);
 	enum session_state ss = token ? session_lookup(w->db, token, &w->sess) : SESSION_NONE;
+	if (ss == SESSION_UNAVAILABLE) {
+		web_error(w, 503, NULL);
+		return;
+	}
 	if (ss == SESSION_VALID) {
 		w->has_session = 1;
 		cstr_copy(w->token, sizeof w->token, token);
