@@ -5,7 +5,7 @@
 #   make bench | make fuzz | make e2e | make deps
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium libqrencode gnutls pangocairo cairo-pdf fontconfig libcurl
+PKGS    := libmicrohttpd sqlite3 libsodium libqrencode gnutls pangocairo cairo-pdf fontconfig libcurl xlsxwriter
 BUILD   ?= build
 SANITIZE ?=
 

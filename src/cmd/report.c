@@ -8,7 +8,8 @@
 #include <string.h>
 
 static const char USAGE[] =
-	"report activity --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA [--format text|csv] [--mask N]";
+	"report activity --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA [--format text|csv|csv-windows|xlsx|pdf] "
+	"[--mask N]";
 
 int cmd_report(struct cmd_ctx *c)
 {
@@ -18,8 +19,14 @@ int cmd_report(struct cmd_ctx *c)
 	const char *mask = opt_value(c, "--mask");
 	if (opt_done(c, USAGE) < 0 || c->argc != 1 || strcmp(c->argv[0], "activity") != 0 || !structure || !from || !to)
 		return cmd_usage(USAGE);
-	if (format && strcmp(format, "text") != 0 && strcmp(format, "csv") != 0)
-		return cmd_fail("format inconnu : %s (text ou csv ; le HTML et le graphique sont sur la page Rapports)", format);
+	static const char *const formats[] = {"text", "csv", "csv-windows", "xlsx", "pdf"};
+	int known = !format;
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0] && !known; i++)
+		known = strcmp(format, formats[i]) == 0;
+	if (!known)
+		return cmd_fail("format inconnu : %s (text, csv, csv-windows, xlsx ou pdf ; le HTML et les graphiques sont "
+				"sur la page Rapports)",
+				format);
 	int64_t sid, threshold = 5;
 	if (structure_find(c->db, structure, &sid) != 1)
 		return cmd_fail("structure inconnue : %s", structure);
@@ -34,8 +41,16 @@ int cmd_report(struct cmd_ctx *c)
 	}
 	struct actor cli = {.structure_id = sid, .ip = "cli"};
 	audit_log(c->db, &cli, "report.export", "report", 0, r.from);
-	if (format && strcmp(format, "csv") == 0) {
-		report_activity_csv(&r, (int)threshold, &out);
+	int bad = 0;
+	if (format && strncmp(format, "csv", 3) == 0) {
+		bad = report_activity_csv(&r, (int)threshold, format[3] != '\0', &out);
+	} else if (format && strcmp(format, "xlsx") == 0) {
+		bad = report_activity_xlsx(&r, (int)threshold, &out, &err);
+	} else if (format && strcmp(format, "pdf") == 0) {
+		struct structure_contact contact;
+		memset(&contact, 0, sizeof contact);
+		structure_contact_get(c->db, sid, &contact);
+		bad = report_activity_pdf(&r, contact.name, (int)threshold, &out);
 	} else {
 		buf_appendf(&out, "Rapport d'activité du %s au %s (période précédente : du %s au %s)\n\n", r.from, r.to,
 			    r.prev_from, r.prev_to);
@@ -50,6 +65,12 @@ int cmd_report(struct cmd_ctx *c)
 				buf_appendf(&out, "  %-40s %10lld %10lld\n", r.tables[k].rows[i].label,
 					    (long long)r.tables[k].rows[i].n, (long long)r.tables[k].rows[i].prev);
 		}
+	}
+	if (bad) {
+		int rc = cmd_fail("export impossible : %s", err.len ? buf_cstr(&err) : "erreur inattendue");
+		buf_free(&out);
+		buf_free(&err);
+		return rc;
 	}
 	fwrite(out.data, 1, out.len, stdout);
 	buf_free(&out);

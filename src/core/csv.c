@@ -174,3 +174,37 @@ int text_to_utf8(const char *data, size_t len, struct buf *out)
 	}
 	return 1;
 }
+
+int utf8_to_cp1252(const char *data, size_t len, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	int lost = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned cp = p[i];
+		size_t n = 1;
+		if (cp >= 0xf0 && i + 3 < len) {
+			cp = ((cp & 0x07u) << 18) | ((p[i + 1] & 0x3fu) << 12) | ((p[i + 2] & 0x3fu) << 6) | (p[i + 3] & 0x3fu);
+			n = 4;
+		} else if (cp >= 0xe0 && i + 2 < len) {
+			cp = ((cp & 0x0fu) << 12) | ((p[i + 1] & 0x3fu) << 6) | (p[i + 2] & 0x3fu);
+			n = 3;
+		} else if (cp >= 0xc0 && i + 1 < len) {
+			cp = ((cp & 0x1fu) << 6) | (p[i + 1] & 0x3fu);
+			n = 2;
+		}
+		i += n;
+		int byte = -1;
+		if (cp < 0x80 || (cp >= 0xa0 && cp <= 0xff))
+			byte = (int)cp;
+		for (int k = 0; k < 32 && byte < 0; k++)
+			if (CP1252[k] == cp && cp)
+				byte = 0x80 + k;
+		if (byte < 0) {
+			byte = '?';
+			lost++;
+		}
+		if (buf_putc(out, (char)byte) < 0)
+			return -1;
+	}
+	return lost;
+}

@@ -37,5 +37,8 @@ char csv_guess_separator(const char *data, size_t len);
  * UTF-8 byte-order mark is skipped by the caller via csv_skip_bom. */
 int text_to_utf8(const char *data, size_t len, struct buf *out);
 size_t csv_skip_bom(const char *data, size_t len);
+/* UTF-8 text as Windows-1252 for old spreadsheets; a character that has no
+ * place there becomes '?'. Returns the number of such characters, or -1. */
+int utf8_to_cp1252(const char *data, size_t len, struct buf *out);
 
 #endif

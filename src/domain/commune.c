@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct postal_entry {
 	char code[6];
@@ -55,6 +56,9 @@ static void load(void)
 		struct commune *c = &communes[ncommunes];
 		cstr_copy(c->insee, sizeof c->insee, csv_field(&r, 0));
 		cstr_copy(c->departement, sizeof c->departement, csv_field(&r, 2));
+		cstr_copy(c->region, sizeof c->region, csv_field(&r, 4));
+		cstr_copy(c->epci, sizeof c->epci, csv_field(&r, 5));
+		cstr_copy(c->parent, sizeof c->parent, csv_field(&r, 6));
 		name_off[ncommunes] = names.len;
 		buf_append(&names, csv_field(&r, 1), strlen(csv_field(&r, 1)) + 1);
 		fold_off[ncommunes] = names.len;
@@ -166,4 +170,58 @@ int commune_resolve(const char *postal_code, const char *name, const struct comm
 	}
 	buf_free(&folded);
 	return found > 2 ? 2 : found;
+}
+
+int commune_region_departements(const char *region, const char **out, int max)
+{
+	pthread_once(&once, load);
+	int n = 0;
+	if (!region || !region[0])
+		return 0;
+	/* Communes are sorted by INSEE code, so by département: each new
+	 * département of the région shows up once, in order. */
+	for (size_t i = 0; i < ncommunes && n < max; i++)
+		if (strcmp(communes[i].region, region) == 0 && (n == 0 || strcmp(out[n - 1], communes[i].departement) != 0))
+			out[n++] = communes[i].departement;
+	return n;
+}
+
+/* One code of a zone list against the person's commune. */
+static int zone_code_matches(const char *code, size_t n, const char *insee, const struct commune *c)
+{
+	char dep[4] = "";
+	if (c)
+		cstr_copy(dep, sizeof dep, c->departement);
+	else if (strlen(insee) == 5)
+		str_copy(dep, sizeof dep, (struct str){insee, (insee[0] == '9' && (insee[1] == '7' || insee[1] == '8')) ? 3 : 2});
+	if ((n == 6 && strncasecmp(code, "france", 6) == 0) || (n == 5 && strncmp(code, "99100", 5) == 0))
+		return 1;
+	if (n == 5)
+		return strncmp(code, insee, 5) == 0 || (c && c->parent[0] && strncmp(code, c->parent, 5) == 0);
+	if (n == 9)
+		return c && strlen(c->epci) == 9 && strncmp(code, c->epci, 9) == 0;
+	if ((n == 2 || n == 3) && code[0] != 'R')
+		return strlen(dep) == n && strncmp(code, dep, n) == 0;
+	if ((n == 3 || n == 4) && code[0] == 'R')
+		return c && strlen(c->region) == n - 1 && strncmp(code + 1, c->region, n - 1) == 0;
+	return 0;
+}
+
+int zone_eligible(const char *zone_list, const char *insee)
+{
+	if (!zone_list || !zone_list[0])
+		return 1;
+	if (!insee)
+		insee = "";
+	const struct commune *c = insee[0] ? commune_by_insee(insee) : NULL;
+	const char *p = zone_list;
+	while (*p) {
+		size_t skip = strspn(p, "|,; ");
+		p += skip;
+		size_t n = strcspn(p, "|,; ");
+		if (n && zone_code_matches(p, n, insee, c))
+			return 1;
+		p += n;
+	}
+	return 0;
 }

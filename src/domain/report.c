@@ -7,6 +7,9 @@
 #include "domain/diagnostic.h"
 #include "domain/journal.h"
 #include "domain/procedure.h"
+#include "core/csv.h"
+#include "view/pdf.h"
+#include "view/xlsx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,6 +327,40 @@ void report_masked(int64_t n, int threshold, char *out, size_t size)
 }
 
 /* A cell that a spreadsheet would read as a formula gets a leading quote. */
+/* Every figure of the report in order, masked for leaving the structure:
+ * the totals, then each table; the exports below differ only in form. */
+struct report_sink {
+	void (*table)(void *arg, const char *title, const char *unit);
+	void (*row)(void *arg, const char *table, const char *label, const char *n, const char *prev);
+	void *arg;
+};
+
+static void report_walk(const struct activity_report *r, int t, const struct report_sink *k)
+{
+	char a[32], b[32];
+	struct report_total totals[REPORT_TOTALS];
+	int ntotals = report_totals(r, totals);
+	k->table(k->arg, "Totaux", "");
+	for (int i = 0; i < ntotals; i++) {
+		report_masked(totals[i].n, t, a, sizeof a);
+		report_masked(totals[i].prev, t, b, sizeof b);
+		k->row(k->arg, "Totaux", totals[i].label, a, b);
+	}
+	for (int j = 0; j < RT_COUNT; j++) {
+		if (!r->tables[j].nrows)
+			continue;
+		k->table(k->arg, r->tables[j].title, r->tables[j].unit);
+		for (int i = 0; i < r->tables[j].nrows; i++) {
+			const struct report_row *row = &r->tables[j].rows[i];
+			report_masked(row->n, t, a, sizeof a);
+			report_masked(row->prev, t, b, sizeof b);
+			k->row(k->arg, r->tables[j].title, row->label, a, b);
+		}
+	}
+}
+
+/* ---- CSV ---- */
+
 static int csv_cell(struct buf *out, const char *s)
 {
 	int rc = buf_putc(out, '"');
@@ -334,31 +371,127 @@ static int csv_cell(struct buf *out, const char *s)
 	return rc | buf_putc(out, '"');
 }
 
-int report_activity_csv(const struct activity_report *r, int t, struct buf *out)
+struct csv_out {
+	struct buf *out;
+	int rc;
+};
+
+static void csv_table(void *arg, const char *title, const char *unit)
 {
-	char a[32], b[32];
-	int rc = buf_puts(out, "\xef\xbb\xbf");
-	rc |= buf_appendf(out, "\"Rapport d'activité\";\"du %s au %s\";\"période précédente : du %s au %s\"\r\n",
-			  r->from, r->to, r->prev_from, r->prev_to);
-	rc |= buf_puts(out, "\"Tableau\";\"Ligne\";\"Période\";\"Période précédente\"\r\n");
-	struct report_total totals[REPORT_TOTALS];
-	int ntotals = report_totals(r, totals);
-	for (int i = 0; i < ntotals; i++) {
-		report_masked(totals[i].n, t, a, sizeof a);
-		report_masked(totals[i].prev, t, b, sizeof b);
-		rc |= buf_puts(out, "\"Totaux\";");
-		rc |= csv_cell(out, totals[i].label);
-		rc |= buf_appendf(out, ";\"%s\";\"%s\"\r\n", a, b);
-	}
-	for (int k = 0; k < RT_COUNT; k++)
-		for (int i = 0; i < r->tables[k].nrows; i++) {
-			const struct report_row *row = &r->tables[k].rows[i];
-			report_masked(row->n, t, a, sizeof a);
-			report_masked(row->prev, t, b, sizeof b);
-			rc |= csv_cell(out, r->tables[k].title);
-			rc |= buf_putc(out, ';');
-			rc |= csv_cell(out, row->label);
-			rc |= buf_appendf(out, ";\"%s\";\"%s\"\r\n", a, b);
-		}
-	return rc ? -1 : 0;
+	(void)arg;
+	(void)title;
+	(void)unit;
+}
+
+static void csv_row(void *arg, const char *table, const char *label, const char *n, const char *prev)
+{
+	struct csv_out *c = arg;
+	c->rc |= csv_cell(c->out, table);
+	c->rc |= buf_putc(c->out, ';');
+	c->rc |= csv_cell(c->out, label);
+	c->rc |= buf_appendf(c->out, ";\"%s\";\"%s\"\r\n", n, prev);
+}
+
+int report_activity_csv(const struct activity_report *r, int t, int cp1252, struct buf *out)
+{
+	struct buf utf8 = BUF_INIT;
+	struct csv_out c = {&utf8, 0};
+	c.rc |= buf_appendf(&utf8, "\"Rapport d'activité\";\"du %s au %s\";\"période précédente : du %s au %s\"\r\n",
+			    r->from, r->to, r->prev_from, r->prev_to);
+	c.rc |= buf_puts(&utf8, "\"Tableau\";\"Ligne\";\"Période\";\"Période précédente\"\r\n");
+	report_walk(r, t, &(struct report_sink){csv_table, csv_row, &c});
+	/* UTF-8 with a byte-order mark (spreadsheets then read the accents
+	 * right), or Windows-1252 for older ones. */
+	if (cp1252)
+		c.rc |= utf8_to_cp1252(utf8.data ? utf8.data : "", utf8.len, out) < 0;
+	else
+		c.rc |= buf_puts(out, "\xef\xbb\xbf") | buf_append(out, utf8.data ? utf8.data : "", utf8.len);
+	buf_free(&utf8);
+	return c.rc ? -1 : 0;
+}
+
+/* ---- XLSX ---- */
+
+static void xlsx_table(void *arg, const char *title, const char *unit)
+{
+	struct xlsx *x = arg;
+	char t[200];
+	snprintf(t, sizeof t, "%s%s%s%s", title, unit[0] ? " (" : "", unit, unit[0] ? ")" : "");
+	xlsx_blank(x);
+	xlsx_header(x, (const char *const[]){t, "Période", "Période précédente"}, 3);
+}
+
+static void xlsx_line(void *arg, const char *table, const char *label, const char *n, const char *prev)
+{
+	(void)table;
+	xlsx_row(arg, (const char *const[]){label, n, prev}, 3);
+}
+
+int report_activity_xlsx(const struct activity_report *r, int t, struct buf *out, struct buf *err)
+{
+	struct xlsx *x = xlsx_open("Rapport d'activité", err);
+	if (!x)
+		return -1;
+	char line[200];
+	xlsx_title(x, "Rapport d'activité");
+	snprintf(line, sizeof line, "Du %s au %s ; période précédente du %s au %s.", r->from, r->to, r->prev_from,
+		 r->prev_to);
+	xlsx_note(x, line);
+	snprintf(line, sizeof line, "Les effectifs de 1 à %d sont masqués (« < %d »).", t - 1, t);
+	xlsx_note(x, line);
+	report_walk(r, t, &(struct report_sink){xlsx_table, xlsx_line, x});
+	return xlsx_close(x, out, err);
+}
+
+/* ---- PDF ---- */
+
+struct pdf_out {
+	struct pdf_section sections[RT_COUNT + 1];
+	struct buf texts[RT_COUNT + 1];
+	int n;
+};
+
+static void pdf_table(void *arg, const char *title, const char *unit)
+{
+	struct pdf_out *p = arg;
+	if (p->n > RT_COUNT)
+		return;
+	p->sections[p->n].heading = title;
+	p->n++;
+	(void)unit;
+}
+
+static void pdf_line(void *arg, const char *table, const char *label, const char *n, const char *prev)
+{
+	struct pdf_out *p = arg;
+	(void)table;
+	struct buf *b = &p->texts[p->n - 1];
+	buf_appendf(b, "%s%s : %s (période précédente : %s)", b->len ? "\n" : "", label, n, prev);
+}
+
+int report_activity_pdf(const struct activity_report *r, const char *structure, int t, struct buf *out)
+{
+	struct pdf_out *p = calloc(1, sizeof *p);
+	if (!p)
+		return -1;
+	report_walk(r, t, &(struct report_sink){pdf_table, pdf_line, p});
+	for (int i = 0; i < p->n; i++)
+		p->sections[i].text = buf_cstr(&p->texts[i]);
+	char title[120], period[120];
+	snprintf(title, sizeof title, "Rapport d'activité du %s au %s", r->from, r->to);
+	snprintf(period, sizeof period, "Comparé à la période du %s au %s", r->prev_from, r->prev_to);
+	struct pdf_doc doc = {
+		.header_left = structure,
+		.header_right = period,
+		.title = title,
+		.sections = p->sections,
+		.nsections = p->n,
+		.footer = "Chiffres calculés à partir du journal, des démarches, des mandats, des aides, des diagnostics "
+			  "et des rendez-vous : personne ne les a saisis. Les effectifs de 1 à 4 sont masqués.",
+	};
+	int rc = pdf_render(&doc, out);
+	for (int i = 0; i <= RT_COUNT; i++)
+		buf_free(&p->texts[i]);
+	free(p);
+	return rc < 0 ? -1 : 0;
 }

@@ -70,8 +70,12 @@ int report_totals(const struct activity_report *r, struct report_total out[REPOR
  * become "< threshold". Writes the text for n into out. */
 void report_masked(int64_t n, int threshold, char *out, size_t size);
 
-/* CSV for spreadsheets (UTF-8 with BOM, ';'), small counts masked, cells
- * protected against formula injection. */
-int report_activity_csv(const struct activity_report *r, int mask_threshold, struct buf *out);
+/* Exports: every figure, small counts masked (they leave the structure).
+ * CSV for spreadsheets (';', UTF-8 with a BOM, or Windows-1252 when
+ * cp1252), cells protected against formula injection; XLSX with formatted
+ * headers and numbers as numbers; a printable PDF. 0 or -1. */
+int report_activity_csv(const struct activity_report *r, int mask_threshold, int cp1252, struct buf *out);
+int report_activity_xlsx(const struct activity_report *r, int mask_threshold, struct buf *out, struct buf *err);
+int report_activity_pdf(const struct activity_report *r, const char *structure, int mask_threshold, struct buf *out);
 
 #endif

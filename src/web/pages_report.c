@@ -65,6 +65,41 @@ static void default_period(char from[32], char to[32])
 	snprintf(to, 32, "%04d-%02d-%02d", y, m, d);
 }
 
+/* The report as a file: CSV (UTF-8, or Windows-1252 for old spreadsheets),
+ * XLSX or PDF. 0 when the response is ready, -1 for an unknown format. */
+static int report_download(struct web *w, const struct activity_report *r, const char *format)
+{
+	struct buf err = BUF_INIT;
+	const char *type = NULL, *ext = NULL;
+	int rc = -1;
+	if (strcmp(format, "csv") == 0 || strcmp(format, "csv-windows") == 0) {
+		int cp1252 = format[3] != '\0';
+		type = cp1252 ? "text/csv; charset=windows-1252" : "text/csv; charset=utf-8";
+		ext = "csv";
+		rc = report_activity_csv(r, MASK_THRESHOLD, cp1252, &w->resp->body);
+	} else if (strcmp(format, "xlsx") == 0) {
+		type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+		ext = "xlsx";
+		rc = report_activity_xlsx(r, MASK_THRESHOLD, &w->resp->body, &err);
+	} else if (strcmp(format, "pdf") == 0) {
+		type = "application/pdf";
+		ext = "pdf";
+		rc = report_activity_pdf(r, w->sess.user.structure_name, MASK_THRESHOLD, &w->resp->body);
+	} else {
+		return -1;
+	}
+	buf_free(&err);
+	if (rc < 0) {
+		buf_reset(&w->resp->body);
+		web_error(w, 500, NULL);
+		return 0;
+	}
+	w->resp->content_type = type;
+	resp_header(w->req, w->resp, "Content-Disposition",
+		    pool_printf(w->req->pool, "attachment; filename=\"rapport-activite-%s-%s.%s\"", r->from, r->to, ext));
+	return 0;
+}
+
 void page_report(struct web *w)
 {
 	char dfrom[32], dto[32];
@@ -87,13 +122,8 @@ void page_report(struct web *w)
 	buf_free(&err);
 	const char *format = req_query(w->req, "format");
 	audit_log(w->db, &w->actor, format ? "report.export" : "report.view", "report", 0, r.from);
-	if (format && strcmp(format, "csv") == 0) {
-		w->resp->content_type = "text/csv; charset=utf-8";
-		resp_header(w->req, w->resp, "Content-Disposition",
-			    pool_printf(w->req->pool, "attachment; filename=\"rapport-activite-%s-%s.csv\"", r.from, r.to));
-		report_activity_csv(&r, MASK_THRESHOLD, &w->resp->body);
+	if (format && report_download(w, &r, format) == 0)
 		return;
-	}
 	char ev[32];
 	tpl_set_bool(w->tpl, "done", 1);
 	tpl_set(w->tpl, "from", r.from);

@@ -52,5 +52,23 @@ echo "$csv" | grep -q '"Totaux";"Temps passé avec ou pour les personnes (minute
 # A commune name starting with '=' cannot become a formula in a spreadsheet.
 sqlite3 t.db "UPDATE persons SET commune_name = '=HYPERLINK(\"x\")' WHERE id = 1"
 "$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --format csv | grep -q "\"'=HYPERLINK"
+# XLSX: read back with a real reader; numbers are numbers, small counts masked.
+"$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --format xlsx > r.xlsx
+/usr/bin/python3 - <<'PY'
+import openpyxl
+ws = openpyxl.load_workbook('r.xlsx').active
+rows = {r[0]: r[1:] for r in ws.iter_rows(values_only=True) if r[0]}
+assert rows["Temps passé avec ou pour les personnes (minutes)"] == (100, 5), rows
+assert rows["Personnes reçues"] == ("< 5", "< 5"), rows
+assert ws.cell(row=5, column=1).font.b, "the header row is bold"
+PY
+# PDF: real text, one document.
+"$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --format pdf > r.pdf
+pdftotext r.pdf - | grep -q "Rapport d'activité"
+pdftotext r.pdf - | grep -q "Temps passé avec ou pour les personnes (minutes) : 100"
+# CSV for old spreadsheets: Windows-1252, no BOM.
+"$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --format csv-windows > w.csv
+! head -c 3 w.csv | grep -q "$(printf '\357\273\277')"
+iconv -f WINDOWS-1252 -t UTF-8 w.csv | grep -q '"Totaux";"Échanges notés"'
 expect_err "Période invalide" 1 "$LIEN" report activity --db t.db --structure 1 --from 31/02/2026 --to "$today"
 expect_err "précède" 1 "$LIEN" report activity --db t.db --structure 1 --from "$today" --to 01/01/2020
