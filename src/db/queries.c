@@ -563,3 +563,24 @@ const char SQL_REPORT_APPOINTMENTS[] =
 	"SELECT ap.outcome, count(*) FROM appointments a JOIN appointment_persons ap ON ap.appointment_id = a.id "
 	"WHERE a.structure_id = $1 AND a.status = 'prevu' AND a.starts_at >= $4 AND a.starts_at < $5 AND $2 <= $3 "
 	"GROUP BY ap.outcome";
+
+/* ---- the baromètre: month by month, for a structure or one worker ($2, 0 = all) ---- */
+/* Time with people (accueil, entretiens, visites, ateliers, accompagnement
+ * numérique) and administrative time (tâches, démarches), people seen, and
+ * people oriented elsewhere. $3, $4: the month as Unix times. */
+const char SQL_BAROMETER_ENTRIES[] =
+	"SELECT COALESCE(sum(CASE WHEN kind IN ('accueil', 'entretien', 'accompagnement_numerique') THEN duration_min "
+	"ELSE 0 END), 0), COALESCE(sum(CASE WHEN kind IN ('tache_administrative', 'demarche', 'reunion_partenaire') "
+	"THEN duration_min ELSE 0 END), 0), count(DISTINCT person_id), "
+	"count(DISTINCT CASE WHEN kind = 'orientation' THEN person_id END) "
+	"FROM journal_entries WHERE structure_id = $1 AND ($2 = 0 OR author_id = $2) AND at >= $3 AND at < $4";
+/* $3, $4: the month's first and last civil dates. */
+const char SQL_BAROMETER_PROCEDURES[] =
+	"SELECT how, count(*) FROM procedures WHERE structure_id = $1 AND ($2 = 0 OR created_by = $2) "
+	"AND opened_on >= $3 AND opened_on <= $4 GROUP BY how";
+/* Diagnostics of the month that found a higher level than the person's previous one. */
+const char SQL_BAROMETER_AUTONOMY[] =
+	"SELECT count(*) FROM diagnostics d WHERE d.structure_id = $1 AND ($2 = 0 OR d.created_by = $2) "
+	"AND d.done_on >= $3 AND d.done_on <= $4 AND d.level > (SELECT p.level FROM diagnostics p "
+	"WHERE p.person_id = d.person_id AND (p.done_on < d.done_on OR (p.done_on = d.done_on AND p.id < d.id)) "
+	"ORDER BY p.done_on DESC, p.id DESC LIMIT 1)";

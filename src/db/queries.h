@@ -222,3 +222,6 @@ extern const char SQL_OUTBOX_COUNTS[];
 extern const char SQL_OUTBOX_FOR_APPOINTMENT[];
 extern const char SQL_OUTBOX_CANCEL_CLAIMED[];
 extern const char SQL_REPORT_APPOINTMENTS[];
+extern const char SQL_BAROMETER_ENTRIES[];
+extern const char SQL_BAROMETER_PROCEDURES[];
+extern const char SQL_BAROMETER_AUTONOMY[];

@@ -293,6 +293,54 @@ int report_activity(struct db *db, int64_t structure_id, const char *from, const
 	return 0;
 }
 
+int report_barometer(struct db *db, int64_t structure_id, int64_t worker_id,
+		     struct barometer_month out[BAROMETER_MONTHS])
+{
+	static const char *const MONTHS[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
+					     "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+	int64_t now = clock_now();
+	int y, m, d;
+	civil_from_days((now + clock_paris_offset(now)) / 86400, &y, &m, &d);
+	memset(out, 0, BAROMETER_MONTHS * sizeof *out);
+	for (int k = 0; k < BAROMETER_MONTHS; k++) {
+		struct barometer_month *b = &out[k];
+		/* The k-th month, counted back from the current one. */
+		int mi = y * 12 + (m - 1) - (BAROMETER_MONTHS - 1 - k);
+		int my = mi / 12, mm = mi % 12 + 1;
+		int ny = (mi + 1) / 12, nm = (mi + 1) % 12 + 1;
+		snprintf(b->label, sizeof b->label, "%s %d", MONTHS[mm - 1], my);
+		char first[24], last[24];
+		snprintf(first, sizeof first, "%04d-%02d-01", my, mm);
+		int ly, lm, ld;
+		civil_from_days(days_from_civil(ny, nm, 1) - 1, &ly, &lm, &ld);
+		snprintf(last, sizeof last, "%04d-%02d-%02d", ly, lm, ld);
+		int64_t t0 = local_midnight(days_from_civil(my, mm, 1)), t1 = local_midnight(days_from_civil(ny, nm, 1));
+		struct db_stmt *st = db_query(db, SQL_BAROMETER_ENTRIES, "iiii", structure_id, worker_id, t0, t1);
+		if (!st || db_step(st) < 0) {
+			db_done(st);
+			return -1;
+		}
+		b->minutes_people = db_col_int(st, 0);
+		b->minutes_admin = db_col_int(st, 1);
+		b->persons_seen = db_col_int(st, 2);
+		b->persons_oriented = db_col_int(st, 3);
+		db_done(st);
+		st = db_query(db, SQL_BAROMETER_PROCEDURES, "iiss", structure_id, worker_id, first, last);
+		int rc = st ? 1 : -1;
+		while (st && (rc = db_step(st)) == 1) {
+			const char *way = db_col_text(st, 0);
+			int64_t n = db_col_int(st, 1);
+			*(strcmp(way, "seul") == 0 ? &b->proc_alone : strcmp(way, "avec") == 0 ? &b->proc_with
+											       : &b->proc_in_place) += n;
+		}
+		db_done(st);
+		if (rc < 0 || db_get_int(db, SQL_BAROMETER_AUTONOMY, &b->autonomy_gains, "iiss", structure_id, worker_id,
+					 first, last) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int report_totals(const struct activity_report *r, struct report_total out[REPORT_TOTALS])
 {
 	const struct report_total t[] = {

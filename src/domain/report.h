@@ -58,6 +58,21 @@ struct activity_report {
 int report_activity(struct db *db, int64_t structure_id, const char *from, const char *to,
 		    struct activity_report *r, struct buf *err);
 
+/* The baromètre: the survey's findings (overload, loss of human contact,
+ * doing things in people's place) as figures a team can watch, month by
+ * month, for the structure or one worker. */
+enum { BAROMETER_MONTHS = 12 };
+struct barometer_month {
+	char label[24];                         /* "novembre 2026" */
+	int64_t minutes_people, minutes_admin;  /* time with people / administrative */
+	int64_t persons_seen, persons_oriented;
+	int64_t proc_alone, proc_with, proc_in_place;
+	int64_t autonomy_gains;                 /* diagnostics finding a higher level */
+};
+/* The last BAROMETER_MONTHS months, the current one last. worker_id 0: all. */
+int report_barometer(struct db *db, int64_t structure_id, int64_t worker_id,
+		     struct barometer_month out[BAROMETER_MONTHS]);
+
 /* The headline figures, labelled, in the order every format shows them. */
 enum { REPORT_TOTALS = 15 };
 struct report_total {

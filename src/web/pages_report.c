@@ -4,8 +4,10 @@
 #include "core/clock.h"
 #include "domain/audit.h"
 #include "domain/report.h"
+#include "domain/user.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { MASK_THRESHOLD = 5 };
@@ -160,4 +162,101 @@ void page_report(struct web *w)
 		}
 	}
 	web_render(w, "report", "Rapport d'activité");
+}
+
+/* ---- the baromètre ------------------------------------------------------------ */
+
+static const char *percent(struct web *w, int64_t part, int64_t whole)
+{
+	if (!whole)
+		return "—";
+	const char *s = pool_printf(w->req->pool, "%lld %%", (long long)((part * 100 + whole / 2) / whole));
+	return s ? s : "";
+}
+
+static void add_barometer_worker(void *arg, const struct user *u)
+{
+	struct web *w = arg;
+	if (!user_can_follow(u, w->actor.structure_id))
+		return;
+	struct tpl_ctx *c = tpl_list_add(w->tpl, "workers");
+	tpl_set_int(c, "id", u->id);
+	tpl_set(c, "name", u->display_name);
+	const char *sel = tpl_get(w->tpl, "worker_selected");
+	tpl_set_bool(c, "selected", sel && strtoll(sel, NULL, 10) == u->id);
+}
+
+/* Month by month: each share with its parts, and a chart of the time with
+ * people against administrative time (the table carries the same figures). */
+static void render_barometer(struct web *w, int64_t worker, const char *title)
+{
+	struct barometer_month *b = pool_alloc(w->req->pool, BAROMETER_MONTHS * sizeof *b);
+	if (!b || report_barometer(w->db, w->actor.structure_id, worker, b) < 0) {
+		web_error(w, 503, NULL);
+		return;
+	}
+	struct buf svg = BUF_INIT;
+	const int col_w = 50, h = 160;
+	buf_appendf(&svg, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" width=\"100%%\" aria-hidden=\"true\" focusable=\"false\" "
+			  "xmlns=\"http://www.w3.org/2000/svg\">",
+		    BAROMETER_MONTHS * col_w + 10, h + 40);
+	for (int k = 0; k < BAROMETER_MONTHS; k++) {
+		const struct barometer_month *m = &b[k];
+		int64_t total = m->minutes_people + m->minutes_admin;
+		struct tpl_ctx *c = tpl_list_add(w->tpl, "months");
+		tpl_set(c, "label", m->label);
+		tpl_set(c, "people_share", percent(w, m->minutes_people, total));
+		tpl_set(c, "admin_share", percent(w, m->minutes_admin, total));
+		tpl_set_int(c, "hours", total / 60);
+		int64_t procs = m->proc_alone + m->proc_with + m->proc_in_place;
+		tpl_set(c, "in_place_share", percent(w, m->proc_in_place, procs));
+		tpl_set(c, "with_share", percent(w, m->proc_with, procs));
+		tpl_set_int(c, "procedures", procs);
+		tpl_set(c, "oriented_share", percent(w, m->persons_oriented, m->persons_seen));
+		tpl_set_int(c, "seen", m->persons_seen);
+		tpl_set_int(c, "gains", m->autonomy_gains);
+		/* The column: time with people in black at the bottom, administrative time hatched above. */
+		int x = 10 + k * col_w;
+		int hp = total ? (int)(m->minutes_people * h / total) : 0;
+		int ha = total ? h - hp : 0;
+		if (total) {
+			buf_appendf(&svg, "<rect x=\"%d\" y=\"%d\" width=\"34\" height=\"%d\" fill=\"#1b1b1b\"/>", x, h - hp + 5, hp);
+			buf_appendf(&svg, "<rect x=\"%d\" y=\"%d\" width=\"34\" height=\"%d\" fill=\"#fff\" stroke=\"#555\" "
+					  "stroke-dasharray=\"3 2\"/>",
+				    x, 5, ha);
+		}
+		char abbr[5];
+		snprintf(abbr, sizeof abbr, "%.3s", m->label);
+		buf_appendf(&svg, "<text x=\"%d\" y=\"%d\" font-size=\"12\">", x, h + 25);
+		buf_append_html(&svg, abbr, strlen(abbr));
+		buf_puts(&svg, "</text>");
+	}
+	buf_puts(&svg, "</svg>");
+	tpl_set_raw(w->tpl, "chart", buf_cstr(&svg));
+	buf_free(&svg);
+	web_render(w, "barometer", title);
+}
+
+void page_barometer(struct web *w)
+{
+	int64_t worker = 0;
+	const char *pro = req_query(w->req, "pro");
+	if (pro && str_to_i64(str_from(pro), 0, INT64_MAX, &worker) < 0)
+		worker = 0;
+	struct user u;
+	if (worker && (user_get(w->db, worker, &u) != 1 || u.structure_id != w->actor.structure_id)) {
+		web_error(w, 404, "Ce professionnel n'existe pas dans la structure.");
+		return;
+	}
+	tpl_set_int(w->tpl, "worker_selected", worker);
+	tpl_set_bool(w->tpl, "team", 1);
+	user_list(w->db, w->actor.structure_id, add_barometer_worker, w);
+	audit_log(w->db, &w->actor, "report.barometer", "report", worker, NULL);
+	render_barometer(w, worker, "Baromètre de l'équipe");
+}
+
+/* A worker's own figures: the same baromètre, for their own work only. */
+void page_my_activity(struct web *w)
+{
+	render_barometer(w, w->actor.user_id, "Mon activité");
 }

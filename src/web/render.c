@@ -16,6 +16,7 @@ static const struct {
 	{"/agenda", "Agenda", ROLES_STRUCTURE},
 	{"/rappels", "Rappels", ROLES_STRUCTURE},
 	{"/rapports/activite", "Rapports", ROLE_RESPONSABLE},
+	{"/mon-activite", "Mon activité", ROLE_TRAVAILLEUR_SOCIAL},
 	{"/utilisateurs", "Utilisateurs", ROLE_RESPONSABLE},
 	{"/journal", "Journal d'audit", ROLE_RESPONSABLE},
 	{"/compte", "Mon compte", ROLES_ALL},

@@ -37,6 +37,8 @@ const struct route web_routes[] = {
 	{POST, "/utilisateurs/{id}/mot-de-passe", page_user_reset, 0, HEAD_OF},
 	{GET, "/journal", page_audit, 0, HEAD_OF},
 	{GET, "/rapports/activite", page_report, 0, HEAD_OF},
+	{GET, "/rapports/barometre", page_barometer, 0, HEAD_OF},
+	{GET, "/mon-activite", page_my_activity, 0, FOLLOWS},
 	{GET, "/structure", page_structure, 0, HEAD_OF},
 	{POST, "/structure", page_structure_post, 0, HEAD_OF},
 	{POST, "/structure/themes", page_structure_themes, 0, HEAD_OF},
