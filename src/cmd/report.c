@@ -1,6 +1,7 @@
 /* lien report activity: the activity report from the command line. */
 #include "cmd/cmd.h"
 #include "domain/audit.h"
+#include "domain/export.h"
 #include "domain/report.h"
 #include "domain/user.h"
 
@@ -8,8 +9,43 @@
 #include <string.h>
 
 static const char USAGE[] =
-	"report activity --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA [--format text|csv|csv-windows|xlsx|pdf] "
+	"report persons --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA --columns age,sexe,... "
+	"[--format csv|csv-windows|xlsx] [--mask N]\n"
+	"       lien report activity --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA [--format text|csv|csv-windows|xlsx|pdf] "
 	"[--mask N]";
+
+/* The funders' export: one line per person under a pseudonym. */
+static int report_persons(struct cmd_ctx *c, int64_t sid, const char *from, const char *to, const char *format,
+			  const char *columns, int64_t threshold)
+{
+	if (!columns) {
+		fprintf(stderr, "lien: --columns attend une liste parmi :");
+		for (const struct choice *k = export_columns; k->value; k++)
+			fprintf(stderr, " %s", k->value);
+		fprintf(stderr, "\n");
+		return 2;
+	}
+	enum export_format f = !format || strcmp(format, "csv") == 0 ? EXPORT_CSV
+			       : strcmp(format, "csv-windows") == 0   ? EXPORT_CSV_CP1252
+			       : strcmp(format, "xlsx") == 0          ? EXPORT_XLSX
+								      : (enum export_format)-1;
+	if ((int)f < 0)
+		return cmd_fail("format inconnu : %s (csv, csv-windows ou xlsx)", format);
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	int n = export_persons(c->db, sid, from, to, columns, (int)threshold, f, &out, &err);
+	if (n < 0) {
+		int rc = cmd_fail("%s", buf_cstr(&err));
+		buf_free(&out);
+		buf_free(&err);
+		return rc;
+	}
+	struct actor cli = {.structure_id = sid, .ip = "cli"};
+	audit_log(c->db, &cli, "report.export_persons", "report", n, columns);
+	fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
+	buf_free(&err);
+	return 0;
+}
 
 int cmd_report(struct cmd_ctx *c)
 {
@@ -17,8 +53,11 @@ int cmd_report(struct cmd_ctx *c)
 	const char *from = opt_value(c, "--from"), *to = opt_value(c, "--to");
 	const char *format = opt_value(c, "--format");
 	const char *mask = opt_value(c, "--mask");
-	if (opt_done(c, USAGE) < 0 || c->argc != 1 || strcmp(c->argv[0], "activity") != 0 || !structure || !from || !to)
+	const char *columns = opt_value(c, "--columns");
+	if (opt_done(c, USAGE) < 0 || c->argc != 1 || !structure || !from || !to ||
+	    (strcmp(c->argv[0], "activity") != 0 && strcmp(c->argv[0], "persons") != 0))
 		return cmd_usage(USAGE);
+	int persons = strcmp(c->argv[0], "persons") == 0;
 	static const char *const formats[] = {"text", "csv", "csv-windows", "xlsx", "pdf"};
 	int known = !format;
 	for (size_t i = 0; i < sizeof formats / sizeof formats[0] && !known; i++)
@@ -32,6 +71,8 @@ int cmd_report(struct cmd_ctx *c)
 		return cmd_fail("structure inconnue : %s", structure);
 	if (mask && str_to_i64(str_from(mask), 1, 100, &threshold) < 0)
 		return cmd_fail("--mask attend un nombre entre 1 et 100");
+	if (persons)
+		return report_persons(c, sid, from, to, format, columns, threshold);
 	struct activity_report r;
 	struct buf err = BUF_INIT, out = BUF_INIT;
 	if (report_activity(c->db, sid, from, to, &r, &err) < 0) {

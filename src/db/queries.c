@@ -584,3 +584,26 @@ const char SQL_BAROMETER_AUTONOMY[] =
 	"AND d.done_on >= $3 AND d.done_on <= $4 AND d.level > (SELECT p.level FROM diagnostics p "
 	"WHERE p.person_id = d.person_id AND (p.done_on < d.done_on OR (p.done_on = d.done_on AND p.id < d.id)) "
 	"ORDER BY p.done_on DESC, p.id DESC LIMIT 1)";
+
+/* ---- funders' export: one line per person seen in the period ($2, $3 Unix times) ---- */
+const char SQL_EXPORT_ENTRIES[] =
+	"SELECT person_id, count(*), COALESCE(sum(duration_min), 0) FROM journal_entries "
+	"WHERE structure_id = $1 AND at >= $2 AND at < $3 GROUP BY person_id";
+const char SQL_EXPORT_THEMES[] =
+	"SELECT person_id, themes FROM journal_entries WHERE structure_id = $1 AND at >= $2 AND at < $3 AND themes <> ''";
+const char SQL_EXPORT_PERSONS[] =
+	"SELECT id, birth_date, civilite, commune_name, housing, created_at FROM persons WHERE structure_id = $1";
+/* $4, $5: the period's civil dates. */
+const char SQL_EXPORT_PROCEDURES[] =
+	"SELECT person_id, how, count(*) FROM procedures WHERE structure_id = $1 AND opened_on >= $4 AND opened_on <= $5 "
+	"AND $2 <= $3 GROUP BY person_id, how";
+const char SQL_EXPORT_AIDS[] =
+	"SELECT person_id, sum(amount_granted) FROM aid_requests WHERE structure_id = $1 AND status = 'accordee' "
+	"AND created_at >= $2 AND created_at < $3 GROUP BY person_id";
+const char SQL_EXPORT_LEVELS[] =
+	"SELECT person_id, level FROM diagnostics WHERE structure_id = $1 AND done_on <= $5 AND $2 <= $3 AND $4 <= $5 "
+	"ORDER BY person_id, done_on, id";
+const char SQL_EXPORT_MISSED[] =
+	"SELECT ap.person_id, count(*) FROM appointments a JOIN appointment_persons ap ON ap.appointment_id = a.id "
+	"WHERE a.structure_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 AND ap.outcome = 'manque' "
+	"GROUP BY ap.person_id";

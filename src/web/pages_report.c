@@ -3,6 +3,7 @@
 #include "web/web.h"
 #include "core/clock.h"
 #include "domain/audit.h"
+#include "domain/export.h"
 #include "domain/report.h"
 #include "domain/user.h"
 
@@ -259,4 +260,57 @@ void page_barometer(struct web *w)
 void page_my_activity(struct web *w)
 {
 	render_barometer(w, w->actor.user_id, "Mon activité");
+}
+
+/* ---- the funders' export ---------------------------------------------------------- */
+
+static const struct choice EXPORT_FORMATS[] = {
+	{"xlsx", "Tableur (XLSX)"}, {"csv", "CSV"}, {"csv-windows", "CSV pour un ancien tableur (Windows-1252)"}, {NULL, NULL}};
+
+/* GET /rapports/export: the form; with "telecharger", the file. */
+void page_report_export(struct web *w)
+{
+	char dfrom[32], dto[32];
+	default_period(dfrom, dto);
+	const char *from = req_query(w->req, "du"), *to = req_query(w->req, "au");
+	const char *format = req_query(w->req, "format");
+	/* The columns come as repeated "colonnes" parameters. */
+	struct buf cols = BUF_INIT;
+	for (size_t i = 0; i < w->req->query.n; i++)
+		if (strcmp(w->req->query.items[i].name, "colonnes") == 0 && !strchr(w->req->query.items[i].value, ','))
+			buf_appendf(&cols, "%s%s", cols.len ? "," : "", w->req->query.items[i].value);
+	const char *columns = pool_printf(w->req->pool, "%s", buf_cstr(&cols));
+	buf_free(&cols);
+	if (req_query(w->req, "telecharger")) {
+		enum export_format f = format && strcmp(format, "csv") == 0           ? EXPORT_CSV
+				       : format && strcmp(format, "csv-windows") == 0 ? EXPORT_CSV_CP1252
+										      : EXPORT_XLSX;
+		struct buf err = BUF_INIT;
+		int n = export_persons(w->db, w->actor.structure_id, from ? from : "", to ? to : "", columns ? columns : "",
+				       MASK_THRESHOLD, f, &w->resp->body, &err);
+		if (n >= 0) {
+			audit_log(w->db, &w->actor, "report.export_persons", "report", n, columns);
+			w->resp->content_type = f == EXPORT_XLSX ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+				: f == EXPORT_CSV ? "text/csv; charset=utf-8" : "text/csv; charset=windows-1252";
+			resp_header(w->req, w->resp, "Content-Disposition",
+				    pool_printf(w->req->pool, "attachment; filename=\"export-personnes.%s\"",
+						f == EXPORT_XLSX ? "xlsx" : "csv"));
+			buf_free(&err);
+			return;
+		}
+		buf_reset(&w->resp->body);
+		web_field_error(w, strstr(buf_cstr(&err), "olonne") ? "colonnes" : "du", buf_cstr(&err));
+		buf_free(&err);
+	}
+	const struct form_field f[] = {
+		{"du", "Du (JJ/MM/AAAA)", FF_DATE, NULL, NULL, 1},
+		{"au", "Au (JJ/MM/AAAA)", FF_DATE, NULL, NULL, 1},
+		{"colonnes", "Colonnes demandées par le financeur", FF_CHECKS, export_columns,
+		 "Ne cochez que ce qui est demandé : chaque colonne en dit plus sur les personnes.", 1},
+		{"format", "Format", FF_RADIO, EXPORT_FORMATS, NULL, 1},
+	};
+	const char *v[] = {from ? from : web_date_fr(w, dfrom), to ? to : web_date_fr(w, dto),
+			   columns && columns[0] ? columns : "age,sexe,commune,echanges", format ? format : "xlsx"};
+	web_fields(w, "fields", f, sizeof f / sizeof f[0], v);
+	web_render(w, "report_export", "Export pour les financeurs");
 }

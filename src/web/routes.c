@@ -38,6 +38,7 @@ const struct route web_routes[] = {
 	{GET, "/journal", page_audit, 0, HEAD_OF},
 	{GET, "/rapports/activite", page_report, 0, HEAD_OF},
 	{GET, "/rapports/barometre", page_barometer, 0, HEAD_OF},
+	{GET, "/rapports/export", page_report_export, 0, HEAD_OF},
 	{GET, "/mon-activite", page_my_activity, 0, FOLLOWS},
 	{GET, "/structure", page_structure, 0, HEAD_OF},
 	{POST, "/structure", page_structure_post, 0, HEAD_OF},

@@ -135,6 +135,7 @@ void page_person_merge(struct web *w);
 void page_import(struct web *w);
 void page_report(struct web *w);
 void page_barometer(struct web *w);
+void page_report_export(struct web *w);
 void page_my_activity(struct web *w);
 void page_structure(struct web *w);
 void page_structure_post(struct web *w);
