@@ -536,12 +536,15 @@ const char SQL_OUTBOX_SENT[] =
 	"UPDATE outbox SET status = 'sent', sent_at = $2, last_error = '' WHERE id = $1 AND status = 'sending'";
 const char SQL_OUTBOX_RETRY[] =
 	"UPDATE outbox SET status = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1 AND status = 'sending'";
-/* A report settles a claim whatever happened to the sender meanwhile. */
+/* A report settles a claim whatever happened to the sender meanwhile,
+ * also a send it counted as failed (the gateway took the message after
+ * the timeout): the row must not go again. */
 const char SQL_OUTBOX_DELIVERED[] =
 	"UPDATE outbox SET status = 'delivered', sent_at = COALESCE(sent_at, $2) WHERE id = $1 "
-	"AND status IN ('sending', 'sent', 'delivered')";
+	"AND status IN ('pending', 'sending', 'sent', 'delivered', 'failed')";
 const char SQL_OUTBOX_ACCEPTED[] =
-	"UPDATE outbox SET status = 'sent', sent_at = COALESCE(sent_at, $2) WHERE id = $1 AND status = 'sending'";
+	"UPDATE outbox SET status = 'sent', sent_at = COALESCE(sent_at, $2) WHERE id = $1 "
+	"AND status IN ('pending', 'sending', 'failed')";
 const char SQL_OUTBOX_LIST[] =
 	"SELECT " OUTBOX_COLS ", p.birth_name, p.first_names FROM outbox o JOIN persons p ON p.id = o.person_id "
 	"WHERE o.structure_id = $1 AND ($2 = '' OR o.channel = $2) AND o.status = $3 AND o.due_at < $4 "
@@ -607,3 +610,157 @@ const char SQL_EXPORT_MISSED[] =
 	"SELECT ap.person_id, count(*) FROM appointments a JOIN appointment_persons ap ON ap.appointment_id = a.id "
 	"WHERE a.structure_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 AND ap.outcome = 'manque' "
 	"GROUP BY ap.person_id";
+
+/* ---- services directory (domain/directory.c): column lists in the order of
+ * enum dir_structure_field / dir_service_field (domain/directory.h) ---- */
+const char SQL_DIR_STRUCTURE_INSERT[] =
+	"INSERT INTO dir_structures(source_id, producer, source_key, nom, description, siret, adresse, "
+	"complement_adresse, commune, code_postal, code_insee, longitude, latitude, telephone, courriel, "
+	"site_web, lien_source, horaires_accueil, accessibilite_lieu, reseaux_porteurs, date_maj, "
+	"lmn_pivot, lmn_typologie, lmn_structure_parente, lmn_itinerance, "
+	"lmn_dispositif_programmes_nationaux, lmn_formations_labels, lmn_autres_formations_labels, "
+	"content_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+	"$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
+	"$30)";
+const char SQL_DIR_STRUCTURE_UPDATE[] =
+	"UPDATE dir_structures SET producer = $2, source_key = $3, nom = $4, description = $5, siret = "
+	"$6, adresse = $7, complement_adresse = $8, commune = $9, code_postal = $10, code_insee = $11, "
+	"longitude = $12, latitude = $13, telephone = $14, courriel = $15, site_web = $16, lien_source = "
+	"$17, horaires_accueil = $18, accessibilite_lieu = $19, reseaux_porteurs = $20, date_maj = $21, "
+	"lmn_pivot = $22, lmn_typologie = $23, lmn_structure_parente = $24, lmn_itinerance = $25, "
+	"lmn_dispositif_programmes_nationaux = $26, lmn_formations_labels = $27, "
+	"lmn_autres_formations_labels = $28, content_hash = $29, updated_at = $30 WHERE id = $1";
+const char SQL_DIR_STRUCTURE_GET[] =
+	"SELECT producer, source_key, nom, description, siret, adresse, complement_adresse, commune, "
+	"code_postal, code_insee, longitude, latitude, telephone, courriel, site_web, lien_source, "
+	"horaires_accueil, accessibilite_lieu, reseaux_porteurs, date_maj, lmn_pivot, lmn_typologie, "
+	"lmn_structure_parente, lmn_itinerance, lmn_dispositif_programmes_nationaux, "
+	"lmn_formations_labels, lmn_autres_formations_labels, source_id FROM dir_structures WHERE id = "
+	"$1";
+const char SQL_DIR_SERVICE_INSERT[] =
+	"INSERT INTO dir_services(source_id, structure_ref, producer, source_key, structure_key, nom, "
+	"description, type, thematiques, frais, frais_precisions, publics, publics_precisions, "
+	"conditions_acces, adresse, complement_adresse, commune, code_postal, code_insee, longitude, "
+	"latitude, telephone, courriel, contact_nom_prenom, modes_accueil, zone_eligibilite, "
+	"lien_mobilisation, lien_source, modes_mobilisation, mobilisable_par, mobilisation_precisions, "
+	"volume_horaire_hebdomadaire, nombre_semaines, horaires_accueil, date_maj, lmn_services, "
+	"lmn_publics_specifiquement_adresses, lmn_prise_en_charge_specifique, lmn_frais_a_charge, "
+	"lmn_modalites_acces, lmn_modalites_accompagnement, theme_cats, geo_lat, geo_lon, geo_cell, "
+	"content_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+	"$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
+	"$31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $47)";
+const char SQL_DIR_SERVICE_UPDATE[] =
+	"UPDATE dir_services SET structure_ref = $2, producer = $3, source_key = $4, structure_key = $5, "
+	"nom = $6, description = $7, type = $8, thematiques = $9, frais = $10, frais_precisions = $11, "
+	"publics = $12, publics_precisions = $13, conditions_acces = $14, adresse = $15, "
+	"complement_adresse = $16, commune = $17, code_postal = $18, code_insee = $19, longitude = $20, "
+	"latitude = $21, telephone = $22, courriel = $23, contact_nom_prenom = $24, modes_accueil = $25, "
+	"zone_eligibilite = $26, lien_mobilisation = $27, lien_source = $28, modes_mobilisation = $29, "
+	"mobilisable_par = $30, mobilisation_precisions = $31, volume_horaire_hebdomadaire = $32, "
+	"nombre_semaines = $33, horaires_accueil = $34, date_maj = $35, lmn_services = $36, "
+	"lmn_publics_specifiquement_adresses = $37, lmn_prise_en_charge_specifique = $38, "
+	"lmn_frais_a_charge = $39, lmn_modalites_acces = $40, lmn_modalites_accompagnement = $41, "
+	"theme_cats = $42, geo_lat = $43, geo_lon = $44, geo_cell = $45, content_hash = $46, updated_at "
+	"= $47 WHERE id = $1";
+const char SQL_DIR_SERVICE_GET[] =
+	"SELECT producer, source_key, structure_key, nom, description, type, thematiques, frais, "
+	"frais_precisions, publics, publics_precisions, conditions_acces, adresse, complement_adresse, "
+	"commune, code_postal, code_insee, longitude, latitude, telephone, courriel, contact_nom_prenom, "
+	"modes_accueil, zone_eligibilite, lien_mobilisation, lien_source, modes_mobilisation, "
+	"mobilisable_par, mobilisation_precisions, volume_horaire_hebdomadaire, nombre_semaines, "
+	"horaires_accueil, date_maj, lmn_services, lmn_publics_specifiquement_adresses, "
+	"lmn_prise_en_charge_specifique, lmn_frais_a_charge, lmn_modalites_acces, "
+	"lmn_modalites_accompagnement, structure_ref, source_id, geo_lat, geo_lon FROM dir_services "
+	"WHERE id = $1";
+const char SQL_DIR_LOCAL_STRUCTURE_INSERT[] =
+	"INSERT INTO dir_local_structures(structure_id, nom, description, siret, adresse, "
+	"complement_adresse, commune, code_postal, code_insee, longitude, latitude, telephone, courriel, "
+	"site_web, lien_source, horaires_accueil, accessibilite_lieu, reseaux_porteurs, date_maj, "
+	"created_by, created_at, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	"$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $20, $21)";
+const char SQL_DIR_LOCAL_STRUCTURE_UPDATE[] =
+	"UPDATE dir_local_structures SET nom = $4, description = $5, siret = $6, adresse = $7, "
+	"complement_adresse = $8, commune = $9, code_postal = $10, code_insee = $11, longitude = $12, "
+	"latitude = $13, telephone = $14, courriel = $15, site_web = $16, lien_source = $17, "
+	"horaires_accueil = $18, accessibilite_lieu = $19, reseaux_porteurs = $20, date_maj = $21, "
+	"version = version + 1, updated_by = $22, updated_at = $23 WHERE id = $1 AND structure_id = $2 "
+	"AND version = $3";
+const char SQL_DIR_LOCAL_STRUCTURE_GET[] =
+	"SELECT nom, description, siret, adresse, complement_adresse, commune, code_postal, code_insee, "
+	"longitude, latitude, telephone, courriel, site_web, lien_source, horaires_accueil, "
+	"accessibilite_lieu, reseaux_porteurs, date_maj, version, active, id FROM dir_local_structures "
+	"WHERE id = $1 AND structure_id = $2";
+const char SQL_DIR_LOCAL_STRUCTURES_EXPORT[] =
+	"SELECT nom, description, siret, adresse, complement_adresse, commune, code_postal, code_insee, "
+	"longitude, latitude, telephone, courriel, site_web, lien_source, horaires_accueil, "
+	"accessibilite_lieu, reseaux_porteurs, date_maj, version, active, id FROM dir_local_structures p "
+	"WHERE structure_id = $1 AND active = 1 AND EXISTS (SELECT 1 FROM dir_local_services s WHERE "
+	"s.partner_id = p.id AND s.active = 1) ORDER BY id";
+const char SQL_DIR_LOCAL_SERVICE_INSERT[] =
+	"INSERT INTO dir_local_services(structure_id, partner_id, nom, description, type, thematiques, "
+	"frais, frais_precisions, publics, publics_precisions, conditions_acces, adresse, "
+	"complement_adresse, commune, code_postal, code_insee, longitude, latitude, telephone, courriel, "
+	"contact_nom_prenom, modes_accueil, zone_eligibilite, lien_mobilisation, lien_source, "
+	"modes_mobilisation, mobilisable_par, mobilisation_precisions, volume_horaire_hebdomadaire, "
+	"nombre_semaines, horaires_accueil, date_maj, theme_cats, geo_lat, geo_lon, geo_cell, "
+	"created_by, created_at, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+	"$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, "
+	"$29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $37, $38)";
+const char SQL_DIR_LOCAL_SERVICE_UPDATE[] =
+	"UPDATE dir_local_services SET nom = $4, description = $5, type = $6, thematiques = $7, frais = "
+	"$8, frais_precisions = $9, publics = $10, publics_precisions = $11, conditions_acces = $12, "
+	"adresse = $13, complement_adresse = $14, commune = $15, code_postal = $16, code_insee = $17, "
+	"longitude = $18, latitude = $19, telephone = $20, courriel = $21, contact_nom_prenom = $22, "
+	"modes_accueil = $23, zone_eligibilite = $24, lien_mobilisation = $25, lien_source = $26, "
+	"modes_mobilisation = $27, mobilisable_par = $28, mobilisation_precisions = $29, "
+	"volume_horaire_hebdomadaire = $30, nombre_semaines = $31, horaires_accueil = $32, date_maj = "
+	"$33, theme_cats = $34, geo_lat = $35, geo_lon = $36, geo_cell = $37, version = version + 1, "
+	"updated_by = $38, updated_at = $39 WHERE id = $1 AND structure_id = $2 AND version = $3";
+const char SQL_DIR_LOCAL_SERVICE_GET[] =
+	"SELECT nom, description, type, thematiques, frais, frais_precisions, publics, "
+	"publics_precisions, conditions_acces, adresse, complement_adresse, commune, code_postal, "
+	"code_insee, longitude, latitude, telephone, courriel, contact_nom_prenom, modes_accueil, "
+	"zone_eligibilite, lien_mobilisation, lien_source, modes_mobilisation, mobilisable_par, "
+	"mobilisation_precisions, volume_horaire_hebdomadaire, nombre_semaines, horaires_accueil, "
+	"date_maj, partner_id, version, active, geo_lat, geo_lon FROM dir_local_services WHERE id = $1 "
+	"AND structure_id = $2";
+const char SQL_DIR_LOCAL_SERVICES_EXPORT[] =
+	"SELECT nom, description, type, thematiques, frais, frais_precisions, publics, "
+	"publics_precisions, conditions_acces, adresse, complement_adresse, commune, code_postal, "
+	"code_insee, longitude, latitude, telephone, courriel, contact_nom_prenom, modes_accueil, "
+	"zone_eligibilite, lien_mobilisation, lien_source, modes_mobilisation, mobilisable_par, "
+	"mobilisation_precisions, volume_horaire_hebdomadaire, nombre_semaines, horaires_accueil, "
+	"date_maj, partner_id, version, active, id FROM dir_local_services WHERE structure_id = $1 AND "
+	"active = 1 ORDER BY id";
+const char SQL_DIR_SOURCE_FIND[] = "SELECT id FROM dir_sources WHERE name = $1";
+const char SQL_DIR_SOURCE_ADD[] =
+	"INSERT INTO dir_sources(name, shape, attribution, licence, url, file_name, data_date, created_at, imported_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+const char SQL_DIR_SOURCE_GET[] =
+	"SELECT name, shape, attribution, licence, url, file_name, data_date FROM dir_sources WHERE id = $1";
+const char SQL_DIR_SOURCE_SET[] =
+	"UPDATE dir_sources SET shape = $2, attribution = $3, licence = $4, url = $5, file_name = $6, data_date = $7, "
+	"imported_at = $8 WHERE id = $1";
+const char SQL_DIR_STRUCTURE_FIND[] =
+	"SELECT id, content_hash, nom, latitude, longitude FROM dir_structures WHERE source_id = $1 AND source_key = $2";
+const char SQL_DIR_STRUCTURE_SERVICES[] =
+	"SELECT id, nom, description, commune, code_postal, thematiques FROM dir_services WHERE structure_ref = $1";
+const char SQL_DIR_SERVICE_FIND[] = "SELECT id, content_hash FROM dir_services WHERE source_id = $1 AND source_key = $2";
+const char SQL_DIR_THEMES_CLEAR[] = "DELETE FROM dir_service_themes WHERE service_id = $1";
+const char SQL_DIR_THEME_ADD[] =
+	"INSERT INTO dir_service_themes(theme, service_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+const char SQL_DIR_FTS_DELETE[] = "DELETE FROM dir_services_fts WHERE rowid = $1";
+const char SQL_DIR_FTS_ADD[] =
+	"INSERT INTO dir_services_fts(rowid, nom, structure, description, lieu, themes) VALUES ($1, $2, $3, $4, $5, $6)";
+const char SQL_DIR_LOCAL_STRUCTURE_SERVICES[] =
+	"SELECT id, nom, description, commune, code_postal, thematiques FROM dir_local_services WHERE partner_id = $1";
+const char SQL_DIR_LOCAL_SERVICE_SET_ACTIVE[] =
+	"UPDATE dir_local_services SET active = $3, version = version + 1, updated_by = $4, updated_at = $5 "
+	"WHERE id = $1 AND structure_id = $2";
+const char SQL_DIR_LOCAL_THEMES_CLEAR[] = "DELETE FROM dir_local_service_themes WHERE service_id = $1";
+const char SQL_DIR_LOCAL_THEME_ADD[] =
+	"INSERT INTO dir_local_service_themes(structure_id, theme, service_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+const char SQL_DIR_LOCAL_FTS_DELETE[] = "DELETE FROM dir_local_services_fts WHERE rowid = $1";
+const char SQL_DIR_LOCAL_FTS_ADD[] =
+	"INSERT INTO dir_local_services_fts(rowid, nom, structure, description, lieu, themes) "
+	"VALUES ($1, $2, $3, $4, $5, $6)";

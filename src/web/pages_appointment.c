@@ -746,8 +746,12 @@ void page_sms_report(struct web *w)
 		web_error(w, 403, NULL);
 		return;
 	}
-	if (t & (1 | 8))
-		outbox_delivery(w->db, outbox_id, (t & 1) != 0, clock_now());
+	/* Unrecorded, the report must come again (smsbox's http-request-retry):
+	 * lost, the row would be sent a second time once its claim expired. */
+	if ((t & (1 | 8)) && outbox_delivery(w->db, outbox_id, (t & 1) != 0, clock_now()) < 0) {
+		web_error(w, 503, NULL);
+		return;
+	}
 	w->resp->content_type = "text/plain; charset=utf-8";
 	buf_puts(&w->resp->body, "ok\n");
 }
