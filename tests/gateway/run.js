@@ -183,7 +183,7 @@ test('SMS without --sms-url: not configured, permanent', async () => {
 
 test('e-mail arrives with subject, text, HTML and the appointment as rendez-vous.ics', async () => {
 	const ics = path.join(tmp, 'rdv.ics');
-	const cal = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Lien//FR', 'METHOD:REQUEST', 'BEGIN:VEVENT',
+	const cal = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Lien//FR', 'METHOD:PUBLISH', 'BEGIN:VEVENT',
 		'UID:rdv-42@lien', 'DTSTAMP:20261128T100000Z', 'DTSTART:20261203T133000Z', 'DTEND:20261203T140000Z',
 		'SUMMARY:Rendez-vous au CCAS de Sète', 'LOCATION:2 rue de l’Hôtel de Ville, Sète', 'END:VEVENT',
 		'END:VCALENDAR', ''].join('\r\n');
@@ -207,7 +207,7 @@ test('e-mail arrives with subject, text, HTML and the appointment as rendez-vous
 	eq(m.html, html, 'HTML');
 	assert(m.icsPart, 'pas de pièce text/calendar');
 	eq(m.icsPart.filename, 'rendez-vous.ics', 'nom de la pièce jointe');
-	eq(m.icsPart.params.method, 'REQUEST', 'method');
+	eq(m.icsPart.params.method, 'PUBLISH', 'method');
 	eq(m.icsPart.disposition, 'attachment', 'Content-Disposition');
 	eq(m.ics, cal, 'calendrier (base64 : octet pour octet)');
 	assert(/^<test-[0-9a-f]{32}@lien>$/.test(m.messageId), `Message-ID : ${m.messageId}`);
