@@ -1,14 +1,15 @@
 #!/bin/sh
 # The whole test suite: unit, CLI, opening hours against the reference
 # library's verdicts, HTTP (live server), gateways (a real Kannel and SMTP
-# server on loopback), crash (SIGKILL under write load), browser tests and
+# server on loopback), appointment reminders through those gateways (with
+# a SIGKILL while sending), crash (SIGKILL under write load), browser tests and
 # every fuzzing harness for FUZZ_SECONDS each (30 by default).
 # Each suite prints "N passed, N failed" last; this script adds them up and
 # prints the total on its own closing line. Usage: tests/run.sh [SUITE...]
 LIEN_BIN=${LIEN_BIN:-build/lien}
 LIEN_UNIT=${LIEN_UNIT:-build/tests/unit_tests}
 export LIEN_BIN
-suites=${*:-"unit cli hours http gateway matrix crash disk e2e fuzz"}
+suites=${*:-"unit cli hours http gateway reminders matrix crash disk e2e fuzz"}
 mkdir -p tests/artifacts
 total_pass=0
 total_fail=0
@@ -46,6 +47,7 @@ for s in $suites; do
 	hours) run_suite hours node tests/hours/oracle.js ;;
 	http) run_suite http node tests/http/run.js ;;
 	gateway) run_suite gateway node tests/gateway/run.js ;;
+	reminders) run_suite reminders node tests/reminders/run.js ;;
 	matrix) run_suite matrix node tests/matrix/run.js ;;
 	crash) run_suite crash node tests/crash/run.js ;;
 	disk) run_suite disk node tests/disk/run.js ;;

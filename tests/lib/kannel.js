@@ -13,6 +13,12 @@
  *   k.received()                       [{from, to, text, coding, parts}], in order
  *   await k.stop()
  *
+ * Options of start(): ports (k.ports of a stopped instance, to start it
+ * again at the same addresses), httpRetry and httpQueueDelay (smsbox's
+ * http-request-retry and http-queue-delay: a delivery report whose dlr-url
+ * call failed, the receiver being down, is tried again that many times,
+ * that many seconds apart; by default Kannel never retries).
+ *
  * Everything lives in a temporary directory (configuration, logs, the
  * output of fakesmsc); every port is a free loopback port.
  */
@@ -58,7 +64,7 @@ function get(url) {
 	});
 }
 
-function config(dir, p, user, password) {
+function config(dir, p, user, password, retry) {
 	const log = (name) => JSON.stringify(path.join(dir, name));
 	return `group = core
 admin-port = ${p.admin}
@@ -85,7 +91,7 @@ sendsms-port = ${p.sendsms}
 sendsms-interface = 127.0.0.1
 log-file = ${log('smsbox.log')}
 log-level = 0
-
+${retry.httpRetry ? `http-request-retry = ${retry.httpRetry}\nhttp-queue-delay = ${retry.httpQueueDelay || 1}\n` : ''}
 group = sendsms-user
 username = ${user}
 password = ${password}
@@ -172,17 +178,17 @@ async function waitFor(what, fn, ms) {
 	}
 }
 
-async function start({ user = 'lien', password = 'mot-de-passe-kannel' } = {}) {
+async function start({ user = 'lien', password = 'mot-de-passe-kannel', ports, httpRetry = 0, httpQueueDelay = 0 } = {}) {
 	const why = missing();
 	if (why)
 		throw new Error(why);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lien-kannel-'));
-	const p = {
+	const p = ports ? { ...ports } : {
 		admin: await freePort(), box: await freePort(), smsc: await freePort(), sendsms: await freePort(),
 		adminPassword: 'admin-' + process.pid,
 	};
 	const conf = path.join(dir, 'kannel.conf');
-	fs.writeFileSync(conf, config(dir, p, user, password));
+	fs.writeFileSync(conf, config(dir, p, user, password, { httpRetry, httpQueueDelay }));
 	const procs = [];
 	const spawn = (name, cmd, args) => {
 		const out = fs.openSync(path.join(dir, name + '.out'), 'w');
@@ -195,6 +201,7 @@ async function start({ user = 'lien', password = 'mot-de-passe-kannel' } = {}) {
 	const status = () => get(`http://127.0.0.1:${p.admin}/status.txt?password=${p.adminPassword}`);
 	const self = {
 		dir,
+		ports: p,
 		user,
 		password,
 		sendsmsUrl: `http://127.0.0.1:${p.sendsms}/cgi-bin/sendsms`,
