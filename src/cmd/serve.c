@@ -25,7 +25,7 @@ static const char USAGE[] =
 	"serve [--db PATH] [--listen ADDR:PORT] [--tls-cert F --tls-key F] [--behind-proxy] [--threads N] "
 	"[--max-body OCTETS] [--max-upload OCTETS] [--max-connections N] [--max-per-ip N] [--timeout S] [--request-timeout S] "
 	"[--login-delay S] [--user NOM] [--archive-after-days N] [--anonymise-after-days N] "
-	"[--documents DOSSIER] [--max-document OCTETS] [--outbox-claim S] " GATEWAY_USAGE;
+	"[--documents DOSSIER] [--max-document OCTETS] [--outbox-claim S] [--senders N] " GATEWAY_USAGE;
 
 static int parse_listen(const char *s, char *addr, size_t n, unsigned *port)
 {
@@ -165,6 +165,9 @@ int cmd_serve(struct cmd_ctx *c)
 		return 2;
 	if (rc)
 		outbox_claim_seconds = (int)v;
+	int64_t senders = 4;
+	if ((rc = opt_uint(c, "--senders", 1, 32, &senders)) < 0)
+		return 2;
 	if (cmd_retention_policy_options(c))
 		return 2;
 	if (gateway_options(c) < 0)
@@ -211,9 +214,13 @@ int cmd_serve(struct cmd_ctx *c)
 	pthread_t hk;
 	pthread_create(&hk, NULL, housekeeping, NULL);
 	pthread_detach(hk);
-	pthread_t snd;
-	pthread_create(&snd, NULL, sender, NULL);
-	pthread_detach(snd);
+	/* Several senders: each message waits on the gateway's answer, and
+	 * claims keep two senders off the same row. */
+	for (int64_t i = 0; i < senders; i++) {
+		pthread_t snd;
+		pthread_create(&snd, NULL, sender, NULL);
+		pthread_detach(snd);
+	}
 	printf("Lien écoute sur %s://%s:%u/\n", cfg.tls_cert_file ? "https" : "http", addr, http_bound_port(srv));
 	fflush(stdout);
 	int sig;

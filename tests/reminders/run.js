@@ -1015,7 +1015,7 @@ COMMIT;`);
 		}
 		const last = { from: fakesmscCount() - base, start: Date.now() };
 		await until('toutes les lignes « sent » ou « delivered »', () =>
-			sql(cdb, 'SELECT count(*) FROM outbox WHERE status NOT IN (\'sent\', \'delivered\')') === '0', 120000, 250);
+			sql(cdb, 'SELECT count(*) FROM outbox WHERE status NOT IN (\'sent\', \'delivered\')') === '0', Math.max(120000, CRASH_N * 40), 250);
 		const tDone = Date.now();
 		segments.push({ from: last.from, to: fakesmscCount() - base, ms: tDone - last.start });
 		/* Reports still on their way, and any late second copy. */
