@@ -124,8 +124,13 @@ void page_report(struct web *w)
 	}
 	buf_free(&err);
 	const char *format = req_query(w->req, "format");
-	audit_log(w->db, &w->actor, format ? "report.export" : "report.view", "report", 0, r.from);
-	if (format && report_download(w, &r, format) == 0)
+	static const char *const FORMATS[] = {"csv", "csv-windows", "xlsx", "pdf"};
+	int download = 0;
+	for (size_t i = 0; format && i < sizeof FORMATS / sizeof FORMATS[0]; i++)
+		download |= strcmp(format, FORMATS[i]) == 0;
+	/* An unknown format shows the page: a view, not an export. */
+	audit_log(w->db, &w->actor, download ? "report.export" : "report.view", "report", 0, r.from);
+	if (download && report_download(w, &r, format) == 0)
 		return;
 	char ev[32];
 	tpl_set_bool(w->tpl, "done", 1);
@@ -310,7 +315,9 @@ void page_report_export(struct web *w)
 		{"format", "Format", FF_RADIO, EXPORT_FORMATS, NULL, 1},
 	};
 	const char *v[] = {from ? from : web_date_fr(w, dfrom), to ? to : web_date_fr(w, dto),
-			   columns && columns[0] ? columns : "age,sexe,commune,echanges", format ? format : "xlsx"};
+			   /* A form sent back shows what was sent, even no column at all. */
+			   columns && (columns[0] || req_query(w->req, "telecharger")) ? columns : "age,sexe,commune,echanges",
+			   format ? format : "xlsx"};
 	web_fields(w, "fields", f, sizeof f / sizeof f[0], v);
 	web_render(w, "report_export", "Export pour les financeurs");
 }

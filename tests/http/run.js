@@ -1599,6 +1599,15 @@ require('./procedures')({
 	get main() { return main; },
 });
 
+/* ---- reports, baromètre, funders' export (tests/http/reports.js) -- */
+
+require('./reports')({
+	test, assert, eq, has, hasNot, status, redirect, fail, textOf, short, run, lien, lienOk, sql,
+	request, raw, Client, Server, csrfOf, hiddenFields, login, loginOk, enrolTotp, loginTotp, logout,
+	resetThrottle, unescapeHtml, sleep, PW, ROOT, BIN, DB, dir, ids, STRUCT_A, STRUCT_B,
+	get main() { return main; },
+});
+
 /* ---- audit chain (last: it reads the whole run's log) ------------- */
 
 function auditCopy(name) {
