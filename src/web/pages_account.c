@@ -237,7 +237,19 @@ void page_structure(struct web *w)
 			struct tpl_ctx *t = tpl_list_add(w->tpl, "organisms");
 			tpl_set(t, "label", orgs->items[i].label);
 		}
+	struct label_list *kinds = pool_alloc(w->req->pool, sizeof *kinds);
+	if (kinds && appointment_kinds_load(w->db, w->actor.structure_id, kinds) >= 0)
+		for (int i = 0; i < kinds->n; i++)
+			tpl_set(tpl_list_add(w->tpl, "appointment_kinds"), "label", kinds->items[i].label);
 	web_render(w, "structure", "Ma structure");
+}
+
+void page_structure_appointment_kinds(struct web *w)
+{
+	struct buf err = BUF_INIT;
+	int rc = appointment_kind_add(w->db, &w->actor, web_form(w, "label"), &err);
+	web_redirect(w, "/structure#rendez-vous", rc < 0 ? buf_cstr(&err) : "Nature de rendez-vous ajoutée.");
+	buf_free(&err);
 }
 
 void page_structure_post(struct web *w)

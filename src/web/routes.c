@@ -67,6 +67,7 @@ const struct route web_routes[] = {
 	{POST, "/personnes/{id}/fusionner", page_person_merge, 0, FOLLOWS},
 	/* Démarches, mandates and the acts done under them (pages_procedure.c). */
 	{POST, "/structure/organismes", page_structure_organisms, 0, HEAD_OF},
+	{POST, "/structure/rendez-vous", page_structure_appointment_kinds, 0, HEAD_OF},
 	{GET, "/personnes/{id}/demarches/nouvelle", page_procedure_new, 0, FOLLOWS},
 	{POST, "/personnes/{id}/demarches", page_procedure_create, 0, FOLLOWS},
 	{GET, "/demarches/{id}", page_procedure, 0, FOLLOWS},

@@ -179,6 +179,7 @@ void page_diagnostic(struct web *w);
 void diagnostics_section(struct web *w, int64_t person_id);
 /* pages_appointment.c */
 void page_agenda(struct web *w);
+void page_structure_appointment_kinds(struct web *w);
 void page_appointment_new(struct web *w);
 void page_appointment_create(struct web *w);
 void page_appointment(struct web *w);
