@@ -91,6 +91,7 @@ static void agenda_add(void *arg, const struct appointment *a)
 	if (k < 0 || k >= g->ndays)
 		return;
 	set_appointment(g->w, tpl_list_add(g->days[k], "appointments"), a, &g->kinds);
+	tpl_set_bool(g->days[k], "has_appointments", 1); /* an empty day has no table */
 }
 
 static void add_worker_choice(void *arg, const struct user *u)
@@ -157,7 +158,8 @@ void page_agenda(struct web *w)
 		week ? pool_printf(w->req->pool, "Semaine du %s", day_label(w, g->first_day)) : day_label(w, day));
 	tpl_set(w->tpl, "prev", iso_day(w, g->first_day - (week ? 7 : 1)));
 	tpl_set(w->tpl, "next", iso_day(w, g->first_day + (week ? 7 : 1)));
-	tpl_set(w->tpl, "shown", iso_day(w, day));
+	/* As the field's label says: JJ/MM/AAAA. */
+	tpl_set(w->tpl, "shown", web_date_fr(w, iso_day(w, day)));
 	web_render(w, "agenda", "Agenda");
 }
 
@@ -352,6 +354,7 @@ static void add_reminder(void *arg, const struct outbox_row *r)
 {
 	struct web *w = arg;
 	struct tpl_ctx *c = tpl_list_add(w->tpl, "reminders");
+	tpl_set_bool(w->tpl, "has_reminders", 1);
 	char when[64];
 	clock_format_fr(r->due_at, when, sizeof when);
 	tpl_set(c, "when", when);
@@ -661,6 +664,24 @@ void page_reminder_settings(struct web *w)
 	web_render(w, "reminder_settings", "Rappels de rendez-vous");
 }
 
+/* The field an error of reminder_settings_set is about, for the summary's
+ * link and the field's message: a template refused is the first one that
+ * lacks {date} or {heure} or is too long. */
+static const char *settings_error_field(const struct reminder_settings *s, const char *msg)
+{
+	if (strncmp(msg, "Ordre des moyens", strlen("Ordre des moyens")) == 0)
+		return "fallback";
+	if (strncmp(msg, "Chaque modèle", strlen("Chaque modèle")) == 0) {
+		const char *names[] = {"sms_template", "email_template", "letter_template"};
+		const char *tpls[] = {s->sms_template, s->email_template, s->letter_template};
+		for (int i = 0; i < 3; i++)
+			if (!strstr(tpls[i], "{date}") || !strstr(tpls[i], "{heure}") ||
+			    !utf8_valid_text(tpls[i], strlen(tpls[i]), 1) || utf8_length(tpls[i], strlen(tpls[i])) > 900)
+				return names[i];
+	}
+	return "delays";
+}
+
 void page_reminder_settings_post(struct web *w)
 {
 	struct reminder_settings *s = pool_alloc(w->req->pool, sizeof *s);
@@ -677,7 +698,7 @@ void page_reminder_settings_post(struct web *w)
 	struct buf err = BUF_INIT;
 	if (req_form(w->req, "apercu") || reminder_settings_set(w->db, &w->actor, s, &err) < 0) {
 		if (err.len)
-			web_field_error(w, "delays", buf_cstr(&err));
+			web_field_error(w, settings_error_field(s, buf_cstr(&err)), buf_cstr(&err));
 		buf_free(&err);
 		preview(w, s);
 		web_render(w, "reminder_settings", "Rappels de rendez-vous");
