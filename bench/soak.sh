@@ -6,6 +6,9 @@
 # of the last sample is within 20 % of the one after the first minute.
 set -eu
 cd "$(dirname "$0")/.."
+# Leaks are failures, except the font libraries' process-long caches.
+LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}
+export LSAN_OPTIONS
 MIN=${SOAK_MINUTES:-10}
 LIEN=${LIEN_BIN:-build-san/lien}
 [ -x "$LIEN" ] || { echo "soak: $LIEN absent (make BUILD=build-san SANITIZE=address,undefined CFLAGS='-O1 -g' build-san/lien)"; exit 1; }

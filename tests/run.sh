@@ -1,5 +1,6 @@
 #!/bin/sh
-# The whole test suite: unit, CLI, opening hours against the reference
+# The whole test suite: unit, CLI, the services directory's export against the
+# official data·inclusion JSON Schema, opening hours against the reference
 # library's verdicts, HTTP (live server), gateways (a real Kannel and SMTP
 # server on loopback), appointment reminders through those gateways (with
 # a SIGKILL while sending), crash (SIGKILL under write load), browser tests and
@@ -9,7 +10,10 @@
 LIEN_BIN=${LIEN_BIN:-build/lien}
 LIEN_UNIT=${LIEN_UNIT:-build/tests/unit_tests}
 export LIEN_BIN
-suites=${*:-"unit cli hours http gateway reminders matrix crash disk e2e fuzz"}
+# Leaks are failures, except the font libraries' process-long caches.
+LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}
+export LSAN_OPTIONS
+suites=${*:-"unit cli directory hours http gateway reminders matrix crash disk e2e fuzz"}
 mkdir -p tests/artifacts
 total_pass=0
 total_fail=0
@@ -51,6 +55,7 @@ for s in $suites; do
 	matrix) run_suite matrix node tests/matrix/run.js ;;
 	crash) run_suite crash node tests/crash/run.js ;;
 	disk) run_suite disk node tests/disk/run.js ;;
+	directory) run_suite directory env LIEN_UNIT="$LIEN_UNIT" node tests/directory/export.js ;;
 	e2e) run_suite e2e node tests/e2e/run.js ;;
 	fuzz) run_suite fuzz sh fuzz/run.sh "${FUZZ_SECONDS:-30}" ;;
 	*) echo "unknown suite $s"; total_fail=$((total_fail + 1)) ;;

@@ -1,7 +1,6 @@
 #include "view/pdf.h"
 
 #include <cairo-pdf.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <string.h>
 
@@ -63,9 +62,12 @@ static void block(struct pen *p, const char *text, const char *font, double spac
 
 void pdf_shutdown(void)
 {
+	/* Only this thread's font map: cairo_debug_reset_static_data() and
+	 * FcFini() assert when another thread (the server's workers, or
+	 * pango's own font-loading thread) still holds a font, which made
+	 * exits crash now and then. What stays is the libraries' cache, kept
+	 * for the life of the process (tests/lsan.supp). */
 	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
 }
 
 /* A document of A4 pages written into out; 0 or -1. */
