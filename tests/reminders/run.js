@@ -1025,7 +1025,7 @@ COMMIT;`);
 		clearInterval(sampler);
 		const seen = new Map();
 		for (const m of K.received().slice(0)) {
-			const t = /Test(\d{4})/.exec(m.text);
+			const t = /Test(\d{4,})/.exec(m.text);
 			if (t && m.text.includes('Crashville'))
 				seen.set(t[1], (seen.get(t[1]) || 0) + 1);
 		}
