@@ -5,7 +5,7 @@ set -e
 PKGS="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev libgnutls28-dev
 sqlite3 curl openssl ca-certificates chromium wrk nginx-light clang libclang-rt-14-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
-libcurl4-openssl-dev kannel kannel-extras python3-aiosmtpd libxlsxwriter-dev python3-openpyxl"
+libcurl4-openssl-dev kannel kannel-extras python3-aiosmtpd libxlsxwriter-dev python3-openpyxl libcjson-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -23,5 +23,10 @@ fi
 if [ ! -d tests/e2e/node_modules/playwright-core ] && [ -f tests/e2e/package.json ]; then
 	echo "make deps: npm ci (tests/e2e)"
 	(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# JSON Schema validator for the services directory's export (tests/directory).
+if [ ! -d tests/directory/node_modules/ajv ] && [ -f tests/directory/package.json ]; then
+	echo "make deps: npm ci (tests/directory)"
+	(cd tests/directory && npm ci --no-audit --no-fund --loglevel=error)
 fi
 exit 0

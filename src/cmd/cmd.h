@@ -38,6 +38,8 @@ int cmd_demo(struct cmd_ctx *c);
 int cmd_audit(struct cmd_ctx *c);
 int cmd_retention(struct cmd_ctx *c);
 int cmd_import(struct cmd_ctx *c);
+int cmd_import_services(struct cmd_ctx *c); /* lien import services (cmd/directory.c) */
+int cmd_export(struct cmd_ctx *c);
 int cmd_report(struct cmd_ctx *c);
 int cmd_backup(struct cmd_ctx *c);
 int cmd_restore(struct cmd_ctx *c);

@@ -1,4 +1,4 @@
-/* lien import persons FILE.csv */
+/* lien import persons FILE.csv (and the table of import subcommands) */
 #include "cmd/cmd.h"
 #include "domain/import.h"
 #include "domain/user.h"
@@ -21,7 +21,7 @@ static void print_problem(void *arg, int line, const char *message)
 		fprintf(stderr, "%s\n", message);
 }
 
-int cmd_import(struct cmd_ctx *c)
+static int import_persons_cmd(struct cmd_ctx *c)
 {
 	struct import_options opt = {0};
 	const char *structure = opt_value(c, "--structure");
@@ -72,4 +72,21 @@ int cmd_import(struct cmd_ctx *c)
 		printf("%d personne%s importée%s, %d ligne%s ignorée%s.\n", res.imported, res.imported > 1 ? "s" : "",
 		       res.imported > 1 ? "s" : "", res.bad, res.bad > 1 ? "s" : "", res.bad > 1 ? "s" : "");
 	return 0;
+}
+
+/* lien import WHAT …: one entry per kind of file. */
+static const struct {
+	const char *what;
+	int (*fn)(struct cmd_ctx *c);
+} IMPORTS[] = {
+	{"persons", import_persons_cmd},
+	{"services", cmd_import_services},
+};
+
+int cmd_import(struct cmd_ctx *c)
+{
+	for (size_t i = 0; c->argc > 0 && i < sizeof IMPORTS / sizeof IMPORTS[0]; i++)
+		if (strcmp(c->argv[0], IMPORTS[i].what) == 0)
+			return IMPORTS[i].fn(c);
+	return cmd_usage(USAGE);
 }

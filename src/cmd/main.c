@@ -40,7 +40,9 @@ static const struct command {
 	{"demo", cmd_demo, CMD_DB | CMD_KEY, "demo [--db PATH]"},
 	{"audit", cmd_audit, CMD_DB | CMD_KEY, "audit verify [--db PATH]"},
 	{"import", cmd_import, CMD_DB | CMD_KEY,
-	 "import persons FICHIER.csv --structure S [--map \"En-tête=champ,…\"] [--info-date JJ/MM/AAAA] [--dry-run] [--skip-bad]"},
+	 "import persons FICHIER.csv --structure S [--map \"En-tête=champ,…\"] [--info-date JJ/MM/AAAA] [--dry-run] [--skip-bad] | "
+	 "import services FICHIER.json|FICHIER.csv [--source NOM] [--attribution TEXTE] [--licence L] [--url URL] [--dry-run]"},
+	{"export", cmd_export, CMD_DB | CMD_KEY, "export services --structure S"},
 	{"report", cmd_report, CMD_DB | CMD_KEY,
 	 "report activity --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA [--format text|csv] [--mask N]"},
 	{"backup", cmd_backup, CMD_DB | CMD_KEY, "backup --to FICHIER [--db CHEMIN] [--key CLÉ]"},

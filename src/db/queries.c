@@ -570,12 +570,15 @@ const char SQL_REPORT_APPOINTMENTS[] =
 /* ---- the baromètre: month by month, for a structure or one worker ($2, 0 = all) ---- */
 /* Time with people (accueil, entretiens, visites, ateliers, accompagnement
  * numérique) and administrative time (tâches, démarches), people seen, and
- * people oriented elsewhere. $3, $4: the month as Unix times. */
+ * people oriented elsewhere (an orientation entry in the journal, or an
+ * orientation proposed). $3, $4: the month as Unix times. */
 const char SQL_BAROMETER_ENTRIES[] =
 	"SELECT COALESCE(sum(CASE WHEN kind IN ('accueil', 'entretien', 'accompagnement_numerique') THEN duration_min "
 	"ELSE 0 END), 0), COALESCE(sum(CASE WHEN kind IN ('tache_administrative', 'demarche', 'reunion_partenaire') "
 	"THEN duration_min ELSE 0 END), 0), count(DISTINCT person_id), "
-	"count(DISTINCT CASE WHEN kind = 'orientation' THEN person_id END) "
+	"(SELECT count(*) FROM (SELECT person_id FROM journal_entries WHERE structure_id = $1 AND ($2 = 0 OR "
+	"author_id = $2) AND at >= $3 AND at < $4 AND kind = 'orientation' UNION SELECT person_id FROM orientations "
+	"WHERE structure_id = $1 AND ($2 = 0 OR created_by = $2) AND created_at >= $3 AND created_at < $4) AS o) "
 	"FROM journal_entries WHERE structure_id = $1 AND ($2 = 0 OR author_id = $2) AND at >= $3 AND at < $4";
 /* $3, $4: the month's first and last civil dates. */
 const char SQL_BAROMETER_PROCEDURES[] =
@@ -608,8 +611,8 @@ const char SQL_EXPORT_LEVELS[] =
 	"ORDER BY person_id, done_on, id";
 const char SQL_EXPORT_MISSED[] =
 	"SELECT ap.person_id, count(*) FROM appointments a JOIN appointment_persons ap ON ap.appointment_id = a.id "
-	"WHERE a.structure_id = $1 AND a.starts_at >= $2 AND a.starts_at < $3 AND ap.outcome = 'manque' "
-	"GROUP BY ap.person_id";
+	"WHERE a.structure_id = $1 AND a.status = 'prevu' AND a.starts_at >= $2 AND a.starts_at < $3 "
+	"AND ap.outcome = 'manque' GROUP BY ap.person_id";
 
 /* ---- services directory (domain/directory.c): column lists in the order of
  * enum dir_structure_field / dir_service_field (domain/directory.h) ---- */
@@ -646,9 +649,10 @@ const char SQL_DIR_SERVICE_INSERT[] =
 	"volume_horaire_hebdomadaire, nombre_semaines, horaires_accueil, date_maj, lmn_services, "
 	"lmn_publics_specifiquement_adresses, lmn_prise_en_charge_specifique, lmn_frais_a_charge, "
 	"lmn_modalites_acces, lmn_modalites_accompagnement, theme_cats, geo_lat, geo_lon, geo_cell, "
-	"content_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-	"$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, "
-	"$31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $47)";
+	"structure_nom, content_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+	"$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, "
+	"$28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, "
+	"$47, $48, $48)";
 const char SQL_DIR_SERVICE_UPDATE[] =
 	"UPDATE dir_services SET structure_ref = $2, producer = $3, source_key = $4, structure_key = $5, "
 	"nom = $6, description = $7, type = $8, thematiques = $9, frais = $10, frais_precisions = $11, "
@@ -660,8 +664,8 @@ const char SQL_DIR_SERVICE_UPDATE[] =
 	"nombre_semaines = $33, horaires_accueil = $34, date_maj = $35, lmn_services = $36, "
 	"lmn_publics_specifiquement_adresses = $37, lmn_prise_en_charge_specifique = $38, "
 	"lmn_frais_a_charge = $39, lmn_modalites_acces = $40, lmn_modalites_accompagnement = $41, "
-	"theme_cats = $42, geo_lat = $43, geo_lon = $44, geo_cell = $45, content_hash = $46, updated_at "
-	"= $47 WHERE id = $1";
+	"theme_cats = $42, geo_lat = $43, geo_lon = $44, geo_cell = $45, structure_nom = $46, "
+	"content_hash = $47, updated_at = $48 WHERE id = $1";
 const char SQL_DIR_SERVICE_GET[] =
 	"SELECT producer, source_key, structure_key, nom, description, type, thematiques, frais, "
 	"frais_precisions, publics, publics_precisions, conditions_acces, adresse, complement_adresse, "
@@ -703,9 +707,9 @@ const char SQL_DIR_LOCAL_SERVICE_INSERT[] =
 	"contact_nom_prenom, modes_accueil, zone_eligibilite, lien_mobilisation, lien_source, "
 	"modes_mobilisation, mobilisable_par, mobilisation_precisions, volume_horaire_hebdomadaire, "
 	"nombre_semaines, horaires_accueil, date_maj, theme_cats, geo_lat, geo_lon, geo_cell, "
-	"created_by, created_at, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-	"$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, "
-	"$29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $37, $38)";
+	"structure_nom, created_by, created_at, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, "
+	"$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, "
+	"$26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $38, $39)";
 const char SQL_DIR_LOCAL_SERVICE_UPDATE[] =
 	"UPDATE dir_local_services SET nom = $4, description = $5, type = $6, thematiques = $7, frais = "
 	"$8, frais_precisions = $9, publics = $10, publics_precisions = $11, conditions_acces = $12, "
@@ -714,8 +718,9 @@ const char SQL_DIR_LOCAL_SERVICE_UPDATE[] =
 	"modes_accueil = $23, zone_eligibilite = $24, lien_mobilisation = $25, lien_source = $26, "
 	"modes_mobilisation = $27, mobilisable_par = $28, mobilisation_precisions = $29, "
 	"volume_horaire_hebdomadaire = $30, nombre_semaines = $31, horaires_accueil = $32, date_maj = "
-	"$33, theme_cats = $34, geo_lat = $35, geo_lon = $36, geo_cell = $37, version = version + 1, "
-	"updated_by = $38, updated_at = $39 WHERE id = $1 AND structure_id = $2 AND version = $3";
+	"$33, theme_cats = $34, geo_lat = $35, geo_lon = $36, geo_cell = $37, structure_nom = $38, "
+	"version = version + 1, updated_by = $39, updated_at = $40 WHERE id = $1 AND structure_id = $2 "
+	"AND version = $3";
 const char SQL_DIR_LOCAL_SERVICE_GET[] =
 	"SELECT nom, description, type, thematiques, frais, frais_precisions, publics, "
 	"publics_precisions, conditions_acces, adresse, complement_adresse, commune, code_postal, "
@@ -732,6 +737,53 @@ const char SQL_DIR_LOCAL_SERVICES_EXPORT[] =
 	"mobilisation_precisions, volume_horaire_hebdomadaire, nombre_semaines, horaires_accueil, "
 	"date_maj, partner_id, version, active, id FROM dir_local_services WHERE structure_id = $1 AND "
 	"active = 1 ORDER BY id";
+const char SQL_DIR_FTS_ADD[] =
+	"INSERT INTO dir_services_fts(rowid, nom, structure_nom, description, commune, thematiques) "
+	"SELECT id, nom, structure_nom, description, commune, thematiques FROM dir_services WHERE id = "
+	"$1";
+const char SQL_DIR_FTS_DELETE[] =
+	"INSERT INTO dir_services_fts(dir_services_fts, rowid, nom, structure_nom, description, commune, "
+	"thematiques) SELECT 'delete', id, nom, structure_nom, description, commune, thematiques FROM "
+	"dir_services WHERE id = $1";
+const char SQL_DIR_FTS_ADD_STRUCTURE[] =
+	"INSERT INTO dir_services_fts(rowid, nom, structure_nom, description, commune, thematiques) "
+	"SELECT id, nom, structure_nom, description, commune, thematiques FROM dir_services WHERE "
+	"structure_ref = $1 AND id < $2";
+const char SQL_DIR_FTS_DELETE_STRUCTURE[] =
+	"INSERT INTO dir_services_fts(dir_services_fts, rowid, nom, structure_nom, description, commune, "
+	"thematiques) SELECT 'delete', id, nom, structure_nom, description, commune, thematiques FROM "
+	"dir_services WHERE structure_ref = $1 AND id < $2";
+/* The services an import created get their themes rows and their full text
+ * in one statement each at its end. Thématique values are [a-z0-9-], so the
+ * '|'-joined list becomes a JSON array by replacing the bars (SQLite's
+ * json_each; PostgreSQL: string_to_table). */
+const char SQL_DIR_THEMES_ADD_FROM[] =
+	"INSERT INTO dir_service_themes(theme, service_id) SELECT j.value, s.id FROM dir_services s, "
+	"json_each('[\"' || replace(s.thematiques, '|', '\",\"') || '\"]') AS j "
+	"WHERE s.id >= $1 AND s.thematiques IS NOT NULL";
+const char SQL_DIR_FTS_ADD_FROM[] =
+	"INSERT INTO dir_services_fts(rowid, nom, structure_nom, description, commune, thematiques) "
+	"SELECT id, nom, structure_nom, description, commune, thematiques FROM dir_services WHERE id >= $1";
+const char SQL_DIR_RENAME_STRUCTURE[] =
+	"UPDATE dir_services SET structure_nom = $2 WHERE structure_ref = $1";
+const char SQL_DIR_LOCAL_FTS_ADD[] =
+	"INSERT INTO dir_local_services_fts(rowid, nom, structure_nom, description, commune, "
+	"thematiques) SELECT id, nom, structure_nom, description, commune, thematiques FROM "
+	"dir_local_services WHERE id = $1";
+const char SQL_DIR_LOCAL_FTS_DELETE[] =
+	"INSERT INTO dir_local_services_fts(dir_local_services_fts, rowid, nom, structure_nom, "
+	"description, commune, thematiques) SELECT 'delete', id, nom, structure_nom, description, "
+	"commune, thematiques FROM dir_local_services WHERE id = $1";
+const char SQL_DIR_LOCAL_FTS_ADD_STRUCTURE[] =
+	"INSERT INTO dir_local_services_fts(rowid, nom, structure_nom, description, commune, "
+	"thematiques) SELECT id, nom, structure_nom, description, commune, thematiques FROM "
+	"dir_local_services WHERE partner_id = $1 AND id < $2";
+const char SQL_DIR_LOCAL_FTS_DELETE_STRUCTURE[] =
+	"INSERT INTO dir_local_services_fts(dir_local_services_fts, rowid, nom, structure_nom, "
+	"description, commune, thematiques) SELECT 'delete', id, nom, structure_nom, description, "
+	"commune, thematiques FROM dir_local_services WHERE partner_id = $1 AND id < $2";
+const char SQL_DIR_LOCAL_RENAME_STRUCTURE[] =
+	"UPDATE dir_local_services SET structure_nom = $2 WHERE partner_id = $1";
 const char SQL_DIR_SOURCE_FIND[] = "SELECT id FROM dir_sources WHERE name = $1";
 const char SQL_DIR_SOURCE_ADD[] =
 	"INSERT INTO dir_sources(name, shape, attribution, licence, url, file_name, data_date, created_at, imported_at) "
@@ -741,26 +793,121 @@ const char SQL_DIR_SOURCE_GET[] =
 const char SQL_DIR_SOURCE_SET[] =
 	"UPDATE dir_sources SET shape = $2, attribution = $3, licence = $4, url = $5, file_name = $6, data_date = $7, "
 	"imported_at = $8 WHERE id = $1";
+const char SQL_DIR_SOURCE_NEWEST[] =
+	"SELECT COALESCE(max(d), '') FROM (SELECT max(date_maj) AS d FROM dir_structures WHERE source_id = $1 "
+	"UNION ALL SELECT max(date_maj) FROM dir_services WHERE source_id = $1) AS t";
 const char SQL_DIR_STRUCTURE_FIND[] =
 	"SELECT id, content_hash, nom, latitude, longitude FROM dir_structures WHERE source_id = $1 AND source_key = $2";
-const char SQL_DIR_STRUCTURE_SERVICES[] =
-	"SELECT id, nom, description, commune, code_postal, thematiques FROM dir_services WHERE structure_ref = $1";
-const char SQL_DIR_SERVICE_FIND[] = "SELECT id, content_hash FROM dir_services WHERE source_id = $1 AND source_key = $2";
-const char SQL_DIR_THEMES_CLEAR[] = "DELETE FROM dir_service_themes WHERE service_id = $1";
-const char SQL_DIR_THEME_ADD[] =
-	"INSERT INTO dir_service_themes(theme, service_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-const char SQL_DIR_FTS_DELETE[] = "DELETE FROM dir_services_fts WHERE rowid = $1";
-const char SQL_DIR_FTS_ADD[] =
-	"INSERT INTO dir_services_fts(rowid, nom, structure, description, lieu, themes) VALUES ($1, $2, $3, $4, $5, $6)";
-const char SQL_DIR_LOCAL_STRUCTURE_SERVICES[] =
-	"SELECT id, nom, description, commune, code_postal, thematiques FROM dir_local_services WHERE partner_id = $1";
+const char SQL_DIR_SERVICE_FIND[] =
+	"SELECT id, content_hash, thematiques FROM dir_services WHERE source_id = $1 AND source_key = $2";
+const char SQL_DIR_SERVICES_REGEO[] =
+	"UPDATE dir_services SET geo_lat = $2, geo_lon = $3, geo_cell = $4 "
+	"WHERE structure_ref = $1 AND (latitude IS NULL OR longitude IS NULL)";
+const char SQL_DIR_THEME_DELETE[] = "DELETE FROM dir_service_themes WHERE theme = $1 AND service_id = $2";
+const char SQL_DIR_THEME_ADD[] = "INSERT INTO dir_service_themes(theme, service_id) VALUES ($1, $2)";
 const char SQL_DIR_LOCAL_SERVICE_SET_ACTIVE[] =
 	"UPDATE dir_local_services SET active = $3, version = version + 1, updated_by = $4, updated_at = $5 "
 	"WHERE id = $1 AND structure_id = $2";
-const char SQL_DIR_LOCAL_THEMES_CLEAR[] = "DELETE FROM dir_local_service_themes WHERE service_id = $1";
+const char SQL_DIR_LOCAL_THEMES_CLEAR[] =
+	"DELETE FROM dir_local_service_themes WHERE structure_id = $1 AND service_id = $2";
 const char SQL_DIR_LOCAL_THEME_ADD[] =
-	"INSERT INTO dir_local_service_themes(structure_id, theme, service_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-const char SQL_DIR_LOCAL_FTS_DELETE[] = "DELETE FROM dir_local_services_fts WHERE rowid = $1";
-const char SQL_DIR_LOCAL_FTS_ADD[] =
-	"INSERT INTO dir_local_services_fts(rowid, nom, structure, description, lieu, themes) "
-	"VALUES ($1, $2, $3, $4, $5, $6)";
+	"INSERT INTO dir_local_service_themes(structure_id, theme, service_id) VALUES ($1, $2, $3)";
+
+/* ---- directory search and orientations (domain/directory_search.c, orientation.c) ---- */
+/* The columns the search filters on, national (s: dir_services, st: its
+ * structure) and local (s: dir_local_services, st: its partner). */
+#define SRCH_COLS                                                                                   \
+	"s.id, s.geo_lat, s.geo_lon, s.theme_cats, s.thematiques, s.frais, s.publics, s.modes_accueil, " \
+	"COALESCE(s.horaires_accueil, st.horaires_accueil), s.zone_eligibilite, "                       \
+	"s.lmn_prise_en_charge_specifique, st.accessibilite_lieu, s.code_insee, s.nom, s.structure_nom, " \
+	"s.description, s.commune"
+#define SRCH_FROM " FROM dir_services s JOIN dir_structures st ON st.id = s.structure_ref "
+/* $3: the bit of the category searched (0: any), tested before the join so
+ * that the other rows cost no structure read. */
+const char SQL_SRCH_CELLS[] =
+	"SELECT " SRCH_COLS SRCH_FROM "WHERE s.geo_cell >= $1 AND s.geo_cell <= $2 AND ($3 = 0 OR (s.theme_cats & $3) <> 0)";
+/* $1, $2: a range of INSEE codes (a commune, or a département's). */
+const char SQL_SRCH_UNLOCATED[] =
+	"SELECT " SRCH_COLS SRCH_FROM "WHERE s.code_insee >= $1 AND s.code_insee < $2 AND s.geo_cell IS NULL "
+	"AND ($3 = 0 OR (s.theme_cats & $3) <> 0)";
+const char SQL_SRCH_AREA[] =
+	"SELECT " SRCH_COLS SRCH_FROM "WHERE s.code_insee >= $1 AND s.code_insee < $2 AND ($3 = 0 OR (s.theme_cats & $3) <> 0) "
+	"LIMIT $4";
+/* Unranked (bm25 over a common word's tens of thousands of matches costs
+ * a second): the search asks the name columns first, then every column,
+ * and ranks in C. */
+const char SQL_SRCH_FTS[] =
+	"SELECT " SRCH_COLS " FROM dir_services_fts JOIN dir_services s ON s.id = dir_services_fts.rowid "
+	"JOIN dir_structures st ON st.id = s.structure_ref WHERE dir_services_fts MATCH $1 LIMIT $2";
+const char SQL_SRCH_THEME[] =
+	"SELECT " SRCH_COLS " FROM dir_service_themes t JOIN dir_services s ON s.id = t.service_id "
+	"JOIN dir_structures st ON st.id = s.structure_ref WHERE t.theme >= $1 AND t.theme <= $2 LIMIT $3";
+const char SQL_SRCH_LOCAL[] =
+	"SELECT s.id, s.geo_lat, s.geo_lon, s.theme_cats, s.thematiques, s.frais, s.publics, s.modes_accueil, "
+	"COALESCE(s.horaires_accueil, st.horaires_accueil), s.zone_eligibilite, NULL, st.accessibilite_lieu, "
+	"s.code_insee, s.nom, s.structure_nom, s.description, s.commune FROM dir_local_services s "
+	"JOIN dir_local_structures st ON st.id = s.partner_id WHERE s.structure_id = $1 AND s.active = 1";
+const char SQL_SRCH_CARD[] =
+	"SELECT s.nom, COALESCE(s.structure_nom, st.nom), COALESCE(s.adresse, st.adresse), "
+	"COALESCE(s.code_postal, st.code_postal), COALESCE(s.commune, st.commune), "
+	"COALESCE(s.telephone, st.telephone), COALESCE(s.horaires_accueil, st.horaires_accueil), s.frais, "
+	"s.modes_accueil, s.thematiques" SRCH_FROM "WHERE s.id = $1";
+const char SQL_SRCH_LOCAL_CARD[] =
+	"SELECT s.nom, st.nom, COALESCE(s.adresse, st.adresse), COALESCE(s.code_postal, st.code_postal), "
+	"COALESCE(s.commune, st.commune), COALESCE(s.telephone, st.telephone), "
+	"COALESCE(s.horaires_accueil, st.horaires_accueil), s.frais, s.modes_accueil, s.thematiques "
+	"FROM dir_local_services s JOIN dir_local_structures st ON st.id = s.partner_id "
+	"WHERE s.id = $1 AND s.structure_id = $2";
+const char SQL_SRCH_COMMUNE_POINT[] =
+	"SELECT count(*), avg(geo_lat), avg(geo_lon) FROM dir_services WHERE code_insee = $1 AND geo_cell IS NOT NULL";
+const char SQL_DIR_SETTINGS_GET[] =
+	"SELECT commune_insee, latitude, longitude, reminder_days FROM directory_settings WHERE structure_id = $1";
+const char SQL_DIR_SETTINGS_SET[] =
+	"INSERT INTO directory_settings(structure_id, commune_insee, latitude, longitude, reminder_days, updated_by, "
+	"updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (structure_id) DO UPDATE SET "
+	"commune_insee = excluded.commune_insee, latitude = excluded.latitude, longitude = excluded.longitude, "
+	"reminder_days = excluded.reminder_days, updated_by = excluded.updated_by, updated_at = excluded.updated_at";
+const char SQL_DIR_PARTNERS_LIST[] =
+	"SELECT p.id, p.nom, COALESCE(p.commune, ''), p.active, (SELECT count(*) FROM dir_local_services s "
+	"WHERE s.partner_id = p.id AND s.active = 1) FROM dir_local_structures p WHERE p.structure_id = $1 "
+	"ORDER BY p.nom, p.id";
+const char SQL_DIR_LOCALS_LIST[] =
+	"SELECT s.id, s.partner_id, s.nom, COALESCE(s.commune, ''), s.active FROM dir_local_services s "
+	"WHERE s.structure_id = $1 ORDER BY s.nom, s.id";
+
+#define ORIENT_COLS                                                                                      \
+	"o.id, o.person_id, COALESCE(o.service_id, 0), COALESCE(o.local_service_id, 0), o.status_at, "       \
+	"COALESCE(o.task_id, 0), o.version, o.created_by, o.created_at, o.updated_at, o.consent, "           \
+	"o.reminder_days, o.service_name, o.partner_name, o.theme, o.partner_type, o.status, o.reason, "     \
+	"o.shared, o.how_to_go, o.to_bring, o.to_say, COALESCE(u.display_name, '')"
+#define ORIENT_FROM " FROM orientations o LEFT JOIN users u ON u.id = o.created_by "
+const char SQL_ORIENT_ADD[] =
+	"INSERT INTO orientations(structure_id, person_id, service_id, local_service_id, service_name, partner_name, "
+	"theme, partner_type, reason, shared, consent, how_to_go, to_bring, to_say, status, status_at, reminder_days, "
+	"created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+	"$15, $16, $17, $18, $16, $16)";
+const char SQL_ORIENT_GET[] = "SELECT " ORIENT_COLS ORIENT_FROM "WHERE o.id = $1 AND o.structure_id = $2";
+const char SQL_ORIENT_FOR_PERSON[] =
+	"SELECT " ORIENT_COLS ORIENT_FROM "WHERE o.person_id = $1 AND o.structure_id = $2 ORDER BY o.created_at DESC, o.id DESC";
+const char SQL_ORIENT_SET_STATUS[] =
+	"UPDATE orientations SET status = $4, status_at = $5, updated_at = $5, version = version + 1 "
+	"WHERE id = $1 AND structure_id = $2 AND version = $3";
+const char SQL_ORIENT_SET_TASK[] = "UPDATE orientations SET task_id = $2 WHERE id = $1";
+/* The task just added for the person (inside the same write transaction). */
+const char SQL_ORIENT_NEWEST_TASK[] = "SELECT max(id) FROM tasks WHERE structure_id = $1 AND person_id = $2";
+const char SQL_ORIENT_TASK_OPEN[] = "SELECT count(*) FROM tasks WHERE id = $1 AND done_at IS NULL";
+const char SQL_ORIENT_EVENT_ADD[] =
+	"INSERT INTO orientation_events(structure_id, orientation_id, status, channel, note, by_user, at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const char SQL_ORIENT_EVENTS[] =
+	"SELECT e.status, e.channel, e.note, e.at, COALESCE(u.display_name, '') FROM orientation_events e "
+	"LEFT JOIN users u ON u.id = e.by_user WHERE e.orientation_id = $1 AND e.structure_id = $2 ORDER BY e.id";
+/* $2, $3: Unix times of the period. */
+const char SQL_ORIENT_STATS[] =
+	"SELECT theme, partner_type, status, count(*) FROM orientations WHERE structure_id = $1 AND created_at >= $2 "
+	"AND created_at < $3 GROUP BY theme, partner_type, status";
+/* After a large import: statistics for the planner (which index narrows a
+ * search most: the grid cells or a theme). */
+const char SQL_DIR_ANALYZE_SERVICES[] = "ANALYZE dir_services";
+const char SQL_DIR_ANALYZE_THEMES[] = "ANALYZE dir_service_themes";
+const char SQL_DIR_ANALYZE_STRUCTURES[] = "ANALYZE dir_structures";

@@ -6,42 +6,56 @@
  *
  * National data (migration 010, no structure_id: shared by all structures)
  *   dir_sources      one row per source (a producer's data set): name,
- *                    attribution, licence, url, data_date (newest date_maj),
- *                    imported_at. Show "Source : <attribution>, <data_date>"
+ *                    attribution, licence, url, data_date (newest date_maj of
+ *                    its records), imported_at (last import that changed
+ *                    something). Show "Source : <attribution>, <data_date>"
  *                    next to anything taken from it (Licence Ouverte).
  *   dir_structures   data·inclusion structures (+ lmn_* fields of a lieu de
  *                    médiation numérique), UNIQUE (source_id, source_key).
- *   dir_services     data·inclusion services; structure_ref → dir_structures.
+ *   dir_services     data·inclusion services; structure_ref → dir_structures,
+ *                    structure_nom its name (for lists, no join needed).
  *                    Columns are the data·inclusion field names; multi-valued
  *                    fields are the values joined by '|' ("a|b"), spelled as
- *                    in data·inclusion (labels: directory_term_label).
+ *                    in data·inclusion (labels: directory_term_label). A lieu
+ *                    keeps its own lists in lmn_* columns (services, prise en
+ *                    charge spécifique, modalités d'accompagnement…).
+ *                    Rows are updated in place on re-import (same id); they
+ *                    are never deleted by an import.
  * Local data (structure_id NOT NULL: the structure's own partners)
  *   dir_local_structures, dir_local_services (partner_id →
- *   dir_local_structures), same columns, plus active and version.
+ *   dir_local_structures): the same columns from nom to date_maj, plus
+ *   active (withdrawn = 0) and version (optimistic locking).
  *
- * Searching fast (100,000 services, a few milliseconds):
- *   theme        dir_service_themes(theme, service_id), PRIMARY KEY (theme,
- *                service_id): holds each sub-thématique AND its category, so
- *                "numerique" or "numerique--acquerir-un-equipement" is one
- *                index range. In-row alternative once candidates are few:
- *                theme_cats & (1 << directory_term_index(DV_THEME_CATEGORY, c)).
- *                Local: dir_local_service_themes(structure_id, theme, service_id).
- *   text         dir_services_fts MATCH ? (FTS5, rowid = dir_services.id;
- *                columns nom, structure, description, lieu, themes; accents
- *                and case ignored, "logem*" for prefixes, ORDER BY bm25()).
- *                Local: dir_local_services_fts (rowid = dir_local_services.id).
- *                directory_fts_query() turns typed words into a safe query.
+ * Searching fast (100,000 services; bench/directory.sh times these):
  *   distance     geo_lat/geo_lon (the service's point, else its structure's)
  *                and geo_cell (0.1° grid, indexed): WHERE geo_cell IN (the
- *                cells of directory_geo_cells(lat, lon, km)), then the exact
- *                distance with directory_distance_km on those rows.
+ *                cells of directory_geo_cells(lat, lon, km)) gives the few
+ *                hundred candidates of a 10 km circle in well under 1 ms;
+ *                then the exact distance with directory_distance_km.
+ *   theme        dir_service_themes(theme, service_id), PRIMARY KEY (theme,
+ *                service_id): one row per sub-thématique; a sub-thème or a
+ *                whole category ("numerique": every "numerique--…") is one
+ *                index range, theme BETWEEN lo AND hi (directory_theme_range).
+ *                On candidates already read: theme_cats &
+ *                (1 << directory_term_index(DV_THEME_CATEGORY, category)).
+ *                Local: dir_local_service_themes(structure_id, theme, service_id).
+ *   words        Around a place, match the words in C on the candidates'
+ *                nom, structure_nom, description, commune and thematiques
+ *                (a frequent word such as "aide" is in most services: the
+ *                full-text index would list tens of thousands of them).
+ *                Without a place: dir_services_fts MATCH ? (FTS5 over those
+ *                five columns of dir_services, rowid = dir_services.id;
+ *                accents and case ignored, "logem"* for prefixes, "nom : x"
+ *                for one column, bm25() to rank; detail=column: no phrase
+ *                queries); directory_fts_query() writes the query from what
+ *                was typed. Local: dir_local_services_fts.
  *   open now     horaires_accueil is the raw OpenStreetMap opening_hours
  *                text (service's, else dir_structures.horaires_accueil):
  *                evaluate it with core/hours.h on the candidate rows only.
  *   eligibility  zone_eligible(zone_eligibilite, person's INSEE code)
  *                (domain/commune.h); an empty zone means no restriction.
- * A typical query: candidates from the cells (or the theme range, or FTS),
- * joined on the other criteria by id, then distance, hours and zone in C.
+ * Statistics are refreshed after a large import (ANALYZE), so the planner
+ * starts from the grid cells rather than from a theme when both are given.
  *
  * Importing: directory_import() reads data·inclusion v1 JSON ({structures,
  * services}, or an array of either), or a lieux de médiation numérique file
@@ -209,6 +223,7 @@ struct directory_import_result {
 	int lmn_v01, lmn_v1;     /* lieux read in each version of their schema */
 	int records;             /* structures, services or lieux read */
 	int rejected;
+	int warnings;            /* values left out or kept despite a rule (reported) */
 	int structures_created, structures_updated, structures_unchanged;
 	int services_created, services_updated, services_unchanged;
 	int sources_created;
@@ -283,9 +298,13 @@ int64_t directory_geo_cell(double lat, double lon);
 int directory_geo_cells(double lat, double lon, double km, int64_t *out, int max);
 /* Great-circle distance. */
 double directory_distance_km(double lat1, double lon1, double lat2, double lon2);
+/* The dir_service_themes range of a sub-thématique (lo = hi = value) or of
+ * a category (all its sub-thématiques): WHERE theme >= lo AND theme <= hi. */
+void directory_theme_range(const char *value, char *lo, char *hi, size_t n);
 /* Words typed by a person as an FTS5 query: each word folded and quoted,
- * the last one as a prefix ("aide alim" → "aide" "alim"*). "" when there
- * are no words. */
+ * all required, the last one as a prefix ("aide alim" → "aide" AND
+ * "alim"*); a word with "oe"/"ae" also matches "œ"/"æ" as the index keeps
+ * them ("coeur" → ("coeur" OR "cœur")). "" when there are no words. */
 int directory_fts_query(const char *typed, struct buf *out);
 
 #endif

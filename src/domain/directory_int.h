@@ -21,15 +21,23 @@ int64_t dir_theme_cats(const char *thematiques);
 int dir_service_point(const char *lat, const char *lon, const char *structure_lat, const char *structure_lon,
 		      double *out_lat, double *out_lon);
 
-/* Writes the themes link rows and the full-text row of a service, first
- * removing the old ones when replace. local: dir_local_* tables (owner is
- * the structure that keeps it). 0 or <0. */
-int dir_index_service(struct db *db, int local, int64_t owner, int64_t service_id, const char *nom,
-		      const char *description, const char *commune, const char *code_postal, const char *thematiques,
-		      const char *structure_nom, int replace);
+/* The themes link rows of a service: on an update (replace), the old ones
+ * go first (national: old_thematiques, the ones stored before; local: all
+ * rows of the service). local: dir_local_* tables, owner the structure
+ * that keeps it. 0 or <0. */
+int dir_themes_write(struct db *db, int local, int64_t owner, int64_t service_id, const char *thematiques,
+		     const char *old_thematiques, int replace);
 
-/* Re-indexes the full text of every service of a structure whose name
- * changed (national: dir_structures.id; local: dir_local_structures.id). */
-int dir_reindex_structure(struct db *db, int local, int64_t owner, int64_t structure_row, const char *structure_nom);
+/* The full-text row of a service is built from its row (external content):
+ * remove it while the row still holds the old values, add it once the row
+ * holds the new ones. 0 or <0. */
+int dir_fts_delete(struct db *db, int local, int64_t service_id);
+int dir_fts_add(struct db *db, int local, int64_t service_id);
+
+/* A structure's new name into its services (structure_nom) and their
+ * full text (national: dir_structures.id; local: dir_local_structures.id).
+ * Services from id `unindexed` on have no full-text row yet (an import
+ * indexes those it creates at its end): INT64_MAX when all have one. */
+int dir_rename_structure(struct db *db, int local, int64_t structure_row, const char *nom, int64_t unindexed);
 
 #endif

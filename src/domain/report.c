@@ -6,6 +6,7 @@
 #include "domain/appointment.h"
 #include "domain/diagnostic.h"
 #include "domain/journal.h"
+#include "domain/orientation.h"
 #include "domain/procedure.h"
 #include "core/csv.h"
 #include "view/pdf.h"
@@ -130,6 +131,21 @@ static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_t
 	return 0;
 }
 
+/* Orientations proposed in the period: by need, by partner type, and
+ * where they stand now. */
+struct orient_bump {
+	struct activity_report *r;
+	int prev;
+};
+
+static void bump_orientation(void *arg, const char *theme, const char *partner_type, const char *status, int64_t n)
+{
+	struct orient_bump *b = arg;
+	bump(&b->r->tables[RT_ORIENT_THEME], theme, orientation_theme_label(theme), b->prev, n);
+	bump(&b->r->tables[RT_ORIENT_PARTNER], partner_type, orientation_partner_label(partner_type), b->prev, n);
+	bump(&b->r->tables[RT_ORIENT_OUTCOME], status, choice_label(orientation_statuses, status), b->prev, n);
+}
+
 /* The figures of démarches, mandates and aid requests for one period:
  * small tables, so GROUP BY queries rather than a scan. */
 static int report_procedures(struct db *db, int64_t structure_id, const char *from, const char *to, int64_t t_from,
@@ -201,6 +217,9 @@ static int report_procedures(struct db *db, int64_t structure_id, const char *fr
 	db_done(st);
 	if (rc < 0)
 		return -1;
+	struct orient_bump ob = {r, prev};
+	if (orientation_stats(db, structure_id, t_from, t_to, bump_orientation, &ob) < 0)
+		return -1;
 	*(prev ? &r->expected_prev : &r->expected) = expected;
 	*(prev ? &r->missed_prev : &r->missed) = missed;
 	*(prev ? &r->diagnosed_prev : &r->diagnosed) = ds.people;
@@ -267,6 +286,9 @@ int report_activity(struct db *db, int64_t structure_id, const char *from, const
 		{"Demandes d'aide financière par décision", "demandes"},
 		{"Personnes par niveau d'autonomie numérique (dernier diagnostic)", "personnes"},
 		{"Rendez-vous passés : présence des personnes attendues", "personnes attendues"},
+		{"Orientations proposées, par besoin", "orientations"},
+		{"Orientations proposées, par type de partenaire", "orientations"},
+		{"Orientations proposées : où elles en sont", "orientations"},
 	};
 	for (int t = 0; t < RT_COUNT; t++) {
 		r->tables[t].title = titles[t][0];

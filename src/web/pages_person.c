@@ -358,6 +358,7 @@ static void render_file(struct web *w, const struct person *p, int reveal_nir)
 		procedures_section(w, p->id);
 		aids_section(w, p->id);
 		diagnostics_section(w, p->id);
+		orientations_section(w, p->id);
 		documents_section(w, p->id, "person", p->id);
 	}
 	struct journal_page *jp = pool_alloc(w->req->pool, sizeof *jp);

@@ -15,6 +15,7 @@ static const struct {
 	{"/personnes", "Personnes", ROLES_STRUCTURE},
 	{"/agenda", "Agenda", ROLES_STRUCTURE},
 	{"/rappels", "Rappels", ROLES_STRUCTURE},
+	{"/annuaire", "Annuaire", ROLES_STRUCTURE},
 	{"/rapports/activite", "Rapports", ROLE_RESPONSABLE},
 	{"/mon-activite", "Mon activité", ROLE_TRAVAILLEUR_SOCIAL},
 	{"/utilisateurs", "Utilisateurs", ROLE_RESPONSABLE},

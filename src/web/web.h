@@ -195,5 +195,27 @@ void page_calendar_settings(struct web *w);
 void page_calendar_feed(struct web *w);
 void page_sms_report(struct web *w);
 void appointments_section(struct web *w, int64_t person_id);
+/* pages_directory.c */
+void page_directory(struct web *w);
+void page_directory_service(struct web *w);
+void page_directory_local(struct web *w);
+void page_directory_partners(struct web *w);
+void page_directory_settings(struct web *w);
+void page_partner_new(struct web *w);
+void page_partner_create(struct web *w);
+void page_partner_edit(struct web *w);
+void page_partner_update(struct web *w);
+void page_local_new(struct web *w);
+void page_local_create(struct web *w);
+void page_local_edit(struct web *w);
+void page_local_update(struct web *w);
+void page_local_withdraw(struct web *w);
+void page_orientation_new(struct web *w);
+void page_orientation_create(struct web *w);
+void page_orientation(struct web *w);
+void page_orientation_update(struct web *w);
+void page_orientation_slip(struct web *w);
+/* The orientations of a file, for the file page. */
+void orientations_section(struct web *w, int64_t person_id);
 
 #endif

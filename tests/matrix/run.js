@@ -169,7 +169,22 @@ async function procedureObjects(port, s, ts, person) {
 	const reminder = Number(sql(`INSERT INTO outbox (structure_id, appointment_id, person_id, channel, due_at, recipient, body, ` +
 		`next_attempt_at, created_at) VALUES (${sid}, ${appointment}, ${person}, 'telephone', ${now}, '01 02 03 04 05', 'Rappel', ` +
 		`${now}, ${now}) RETURNING id`));
-	return { procedure, aid, mandate, revocation, diagnostic, documents, appointment, reminder };
+	/* The directory: a national service (imported once, shared), a partner
+	 * of the structure with one service, and an orientation of the file
+	 * towards the national service. */
+	if (s === 'a')
+		lien('import', 'services', path.join(ROOT, 'tests/directory/samples/lmn-20231003-bus-france-services-charente.SANITIZED.json'));
+	const service = Number(sql('SELECT min(id) FROM dir_services'));
+	const partner = Number(sql(`INSERT INTO dir_local_structures (structure_id, nom, date_maj, created_at, updated_at) ` +
+		`VALUES (${sid}, 'Partenaire ${s}', '2026-01-01', ${now}, ${now}) RETURNING id`));
+	const local = Number(sql(`INSERT INTO dir_local_services (structure_id, partner_id, nom, description, date_maj, ` +
+		`structure_nom, created_at, updated_at) VALUES (${sid}, ${partner}, 'Service ${s}', 'Un service local.', ` +
+		`'2026-01-01', 'Partenaire ${s}', ${now}, ${now}) RETURNING id`));
+	const orientation = Number(sql(`INSERT INTO orientations (structure_id, person_id, service_id, service_name, reason, ` +
+		`status, status_at, created_by, created_at, updated_at) VALUES (${sid}, ${person}, ${service}, 'Service', ` +
+		`'Matrice', 'proposee', ${now}, ${uid}, ${now}, ${now}) RETURNING id`));
+	return { procedure, aid, mandate, revocation, diagnostic, documents, appointment, reminder, service, partner, local,
+		orientation };
 }
 
 async function main() {
@@ -267,6 +282,16 @@ async function main() {
 				return [o.appointment];
 			if (pattern.startsWith('/rappels/'))
 				return [o.reminder];
+			/* National services belong to no structure: every one sees the
+			 * same; b's is an id that does not exist (404 like any unknown id). */
+			if (pattern.startsWith('/annuaire/services/'))
+				return [s === 'a' ? o.service : 999999999];
+			if (pattern.startsWith('/annuaire/partenaires/'))
+				return [o.partner];
+			if (pattern.startsWith('/annuaire/locaux/'))
+				return [o.local];
+			if (pattern.startsWith('/orientations/'))
+				return [o.orientation];
 			return [o.persons[0]];
 		};
 		const concrete = (pattern, s) => {

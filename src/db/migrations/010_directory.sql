@@ -9,13 +9,14 @@
 --
 -- Multi-valued vocabularies (thematiques, publics, modes…) are stored as
 -- their values joined by '|', in the data·inclusion spelling; thématiques are
--- also in a link table (sub-thème and its category, for an indexed search)
--- and as a bitmask of their 16 categories (theme_cats, bit i = the i-th
--- category of data/di-v1-vocabulaires.csv). geo_lat/geo_lon are the
+-- also in a link table (for an indexed search) and as a bitmask of their 16
+-- categories (theme_cats, bit i = the i-th category of
+-- data/di-v1-vocabulaires.csv). geo_lat/geo_lon are the
 -- service's coordinates, or its structure's when it has none; geo_cell is
 -- the 0.1° × 0.1° grid cell that holds them (directory_geo_cells).
--- Full-text search uses SQLite FTS5 (words folded: accents and case ignored);
--- a PostgreSQL backend would use a tsvector column with unaccent instead.
+-- Full-text search uses SQLite FTS5 (words folded: accents and case ignored).
+-- SQLite only, like WITHOUT ROWID below: a PostgreSQL backend would use a
+-- tsvector column with unaccent and plain tables instead.
 
 CREATE TABLE dir_sources (
 	id @PK@,
@@ -116,6 +117,7 @@ CREATE TABLE dir_services (
 	geo_lat REAL,
 	geo_lon REAL,
 	geo_cell BIGINT,
+	structure_nom TEXT,                     -- its structure's name (full-text search, lists)
 	content_hash BIGINT NOT NULL,
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL,
@@ -123,22 +125,30 @@ CREATE TABLE dir_services (
 );
 CREATE INDEX dir_services_structure ON dir_services(structure_ref);
 CREATE INDEX dir_services_geo ON dir_services(geo_cell);
-CREATE INDEX dir_services_insee ON dir_services(code_insee);
 
--- Each sub-thématique of a service, and its category ("numerique" and
--- "numerique--acquerir-un-equipement"): one indexed lookup either way.
+-- Each sub-thématique of a service ("numerique--acquerir-un-equipement"):
+-- one index range for a sub-thème, and for a category too, whose
+-- sub-thèmes all start with "numerique--" (directory_theme_range).
+-- Rows are removed by their key (the old thématiques are known), so no
+-- second index; WITHOUT ROWID keeps one b-tree per row (SQLite).
 CREATE TABLE dir_service_themes (
 	theme TEXT NOT NULL,
 	service_id BIGINT NOT NULL REFERENCES dir_services(id),
 	PRIMARY KEY (theme, service_id)
-);
-CREATE INDEX dir_service_themes_service ON dir_service_themes(service_id);
+) WITHOUT ROWID;
 
--- rowid = dir_services.id
+-- Full text of the services: an index over columns of dir_services itself
+-- (external content, rowid = dir_services.id: the text is not stored
+-- twice; thématiques are indexed by their words, "logement-hebergement--…").
+-- detail=column: words and columns without positions (no phrase or NEAR
+-- queries), cheaper to build. A large pending-terms buffer (hashsize) makes
+-- a national import flush fewer, larger segments.
 CREATE VIRTUAL TABLE dir_services_fts USING fts5(
-	nom, structure, description, lieu, themes,
-	tokenize = 'unicode61 remove_diacritics 2'
+	nom, structure_nom, description, commune, thematiques,
+	content = 'dir_services', content_rowid = 'id',
+	tokenize = 'unicode61 remove_diacritics 2', detail = column
 );
+INSERT INTO dir_services_fts(dir_services_fts, rank) VALUES ('hashsize', 67108864);
 
 -- A structure's own partners (organisations in no national file)…
 CREATE TABLE dir_local_structures (
@@ -210,6 +220,7 @@ CREATE TABLE dir_local_services (
 	geo_lat REAL,
 	geo_lon REAL,
 	geo_cell BIGINT,
+	structure_nom TEXT,
 	active INTEGER NOT NULL DEFAULT 1,
 	version INTEGER NOT NULL DEFAULT 1,
 	created_by BIGINT,
@@ -225,11 +236,11 @@ CREATE TABLE dir_local_service_themes (
 	theme TEXT NOT NULL,
 	service_id BIGINT NOT NULL REFERENCES dir_local_services(id),
 	PRIMARY KEY (structure_id, theme, service_id)
-);
-CREATE INDEX dir_local_service_themes_service ON dir_local_service_themes(service_id);
+) WITHOUT ROWID;
 
--- rowid = dir_local_services.id
+-- The same over the local services (rowid = dir_local_services.id).
 CREATE VIRTUAL TABLE dir_local_services_fts USING fts5(
-	nom, structure, description, lieu, themes,
-	tokenize = 'unicode61 remove_diacritics 2'
+	nom, structure_nom, description, commune, thematiques,
+	content = 'dir_local_services', content_rowid = 'id',
+	tokenize = 'unicode61 remove_diacritics 2', detail = column
 );
