@@ -82,6 +82,7 @@ bench: deps
 	@sh bench/run.sh
 	@sh bench/persons.sh
 	@sh bench/directory.sh
+	@sh bench/directory_search.sh
 	@sh bench/reminders.sh
 
 load: deps

@@ -911,3 +911,9 @@ const char SQL_ORIENT_STATS[] =
 const char SQL_DIR_ANALYZE_SERVICES[] = "ANALYZE dir_services";
 const char SQL_DIR_ANALYZE_THEMES[] = "ANALYZE dir_service_themes";
 const char SQL_DIR_ANALYZE_STRUCTURES[] = "ANALYZE dir_structures";
+/* Orientations follow the file: blanked with it, moved by a merge. */
+const char SQL_ORIENTATIONS_ANONYMISE[] =
+	"UPDATE orientations SET reason = '', shared = '', how_to_go = '', to_bring = '', to_say = '' WHERE person_id = $1";
+const char SQL_ORIENTATION_EVENTS_ANONYMISE[] =
+	"UPDATE orientation_events SET note = '' WHERE orientation_id IN (SELECT id FROM orientations WHERE person_id = $1)";
+const char SQL_MERGE_ORIENTATIONS[] = "UPDATE orientations SET person_id = $1 WHERE person_id = $2";

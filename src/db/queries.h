@@ -301,3 +301,6 @@ extern const char SQL_ORIENT_STATS[];
 extern const char SQL_DIR_ANALYZE_SERVICES[];
 extern const char SQL_DIR_ANALYZE_THEMES[];
 extern const char SQL_DIR_ANALYZE_STRUCTURES[];
+extern const char SQL_ORIENTATIONS_ANONYMISE[];
+extern const char SQL_ORIENTATION_EVENTS_ANONYMISE[];
+extern const char SQL_MERGE_ORIENTATIONS[];

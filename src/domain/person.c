@@ -869,7 +869,7 @@ int person_merge(struct db *db, const struct actor *by, int64_t keep_id, const c
 	static const char *const moves[] = {
 		SQL_MERGE_ENTRIES,    SQL_MERGE_TASKS,    SQL_MERGE_HOUSEHOLD, SQL_MERGE_REFERENTS,
 		SQL_MERGE_PROCEDURES, SQL_MERGE_MANDATES, SQL_MERGE_ACTS,      SQL_MERGE_AIDS,
-		SQL_MERGE_DOCUMENTS,  SQL_MERGE_DIAGNOSTICS,
+		SQL_MERGE_DOCUMENTS,  SQL_MERGE_DIAGNOSTICS, SQL_MERGE_ORIENTATIONS,
 	};
 	if (db_begin(db) < 0)
 		goto fail;

@@ -227,7 +227,7 @@ void page_aid_letter(struct web *w)
 	tpl_set(w->tpl, "address_lines", p.v[PF_ADDRESS]);
 	tpl_set(w->tpl, "postal_line", pool_printf(w->req->pool, "%s %s", p.v[PF_POSTAL_CODE], p.v[PF_COMMUNE_NAME]));
 	struct structure_contact contact;
-	if (structure_contact_get(w->db, w->actor.structure_id, &contact) == 0) {
+	if (structure_contact_get(w->db, w->actor.structure_id, &contact) == 1) {
 		tpl_set(w->tpl, "phone", contact.phone);
 		tpl_set(w->tpl, "address", contact.address);
 		tpl_set(w->tpl, "hours", contact.hours);

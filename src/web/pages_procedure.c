@@ -527,7 +527,7 @@ void page_mandate_attestation(struct web *w)
 	if (load_mandate(w, &m, &p, "mandate.print") < 0)
 		return;
 	struct structure_contact contact;
-	if (structure_contact_get(w->db, w->actor.structure_id, &contact) == 0) {
+	if (structure_contact_get(w->db, w->actor.structure_id, &contact) == 1) {
 		tpl_set(w->tpl, "phone", contact.phone);
 		tpl_set(w->tpl, "address", contact.address);
 	}
