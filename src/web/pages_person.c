@@ -895,6 +895,21 @@ static void json_entry(void *arg, const struct entry *e)
 
 
 
+struct acts_page {
+	struct web *w;
+};
+
+static void access_act(void *arg, const struct mandate_act *a)
+{
+	struct acts_page *ap = arg;
+	struct tpl_ctx *c = tpl_list_add(ap->w->tpl, "acts");
+	char when[64];
+	clock_format_fr(a->at, when, sizeof when);
+	tpl_set(c, "when", when);
+	tpl_set(c, "what", a->what);
+	tpl_set(c, "subject", a->subject);
+}
+
 void page_person_access(struct web *w)
 {
 	struct person p;
@@ -963,6 +978,15 @@ void page_person_access(struct web *w)
 	jp->w = w;
 	themes_load(w->db, w->actor.structure_id, &jp->themes);
 	journal_list(w->db, &w->actor, p.id, 100000, add_entry, jp);
+	/* Everything else held about the person, from each module. */
+	procedures_section(w, p.id);
+	aids_section(w, p.id);
+	diagnostics_section(w, p.id);
+	appointments_section(w, p.id);
+	orientations_section(w, p.id);
+	documents_section(w, p.id, "person", p.id);
+	struct acts_page ap = {w};
+	mandate_act_list(w->db, &w->actor, p.id, access_act, &ap);
 	web_render(w, "person_access", "Droit d'accès : données détenues");
 }
 
