@@ -130,6 +130,12 @@ int date_parse(const char *s, int *y, int *m, int *d)
 	return *d <= max ? 0 : -1;
 }
 
+int64_t date_today_days(void)
+{
+	int64_t now = clock_now();
+	return (now + clock_paris_offset(now)) / 86400;
+}
+
 void date_today(char out[11])
 {
 	int64_t now = clock_now();

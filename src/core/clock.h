@@ -26,8 +26,11 @@ int date_parse(const char *s, int *y, int *m, int *d);
 int64_t days_from_civil(int y, int m, int d);
 void civil_from_days(int64_t z, int *y, int *m, int *d);
 
-/* Today's civil date in France, "YYYY-MM-DD". */
+/* Today's civil date in France, "YYYY-MM-DD", and as a day number
+ * (days_from_civil): between midnight in Paris and midnight UTC the UTC
+ * day is still yesterday. */
 void date_today(char out[11]);
+int64_t date_today_days(void);
 /* A date typed in a form ("JJ/MM/AAAA" or "AAAA-MM-JJ") as "YYYY-MM-DD";
  * "" stays "". Returns 0, or -1 when the date does not exist. */
 int date_normalise(const char *s, char out[11]);

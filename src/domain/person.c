@@ -222,7 +222,7 @@ int person_validate(struct person *p, const struct actor *by,
 		    void (*on_error)(void *arg, const char *field, const char *msg), void *arg)
 {
 	int bad = 0;
-	int64_t today = clock_now() / 86400;
+	int64_t today = date_today_days();
 	for (int f = 0; f < PF_COUNT; f++) {
 		const struct person_field_def *d = &person_fields[f];
 		/* Reception neither sees nor edits the situation: it is kept as stored. */

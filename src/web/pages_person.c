@@ -534,7 +534,7 @@ void page_household_add(struct web *w)
 	cstr_copy(m.relation, sizeof m.relation, web_form(w, "member_relation"));
 	struct buf err = BUF_INIT;
 	if (birth[0]) {
-		if (date_parse(birth, &y, &mo, &d) < 0 || days_from_civil(y, mo, d) > clock_now() / 86400) {
+		if (date_parse(birth, &y, &mo, &d) < 0 || days_from_civil(y, mo, d) > date_today_days()) {
 			web_field_error(w, "member_birth_date", "Date de naissance impossible : JJ/MM/AAAA.");
 			render_file(w, &p, 0);
 			return;
