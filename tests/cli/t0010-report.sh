@@ -1,5 +1,7 @@
 # Activity report computed from the journal; CSV with small counts masked
 # and cells protected against formulas.
+# Periods are French civil dates: compute "today" in Paris, as Lien does.
+export TZ=Europe/Paris
 "$LIEN" init --db t.db >/dev/null
 "$LIEN" demo --db t.db --persons 12 --events 0 >/dev/null
 now=$(date +%s)
