@@ -258,3 +258,9 @@ int utf8_valid_text(const char *s, size_t n, int allow_newlines)
 	}
 	return 1;
 }
+
+int utf8_text_fits(const char *s, size_t max, int multiline)
+{
+	size_t n = strlen(s);
+	return n <= 4 * max && utf8_valid_text(s, n, multiline) && utf8_length(s, n) <= max;
+}

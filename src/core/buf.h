@@ -76,4 +76,8 @@ size_t utf8_length(const char *s, size_t n);
  * tab, CR and LF (allow_newlines) — what a form field may contain. */
 int utf8_valid_text(const char *s, size_t n, int allow_newlines);
 
+/* Valid text (utf8_valid_text) of at most max characters: the length
+ * limits a form states are in characters, not bytes. */
+int utf8_text_fits(const char *s, size_t max, int multiline);
+
 #endif

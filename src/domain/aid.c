@@ -31,14 +31,6 @@ const struct choice aid_payments[] = {
 	{"fournisseur", "Paiement direct au fournisseur"},
 	{NULL, NULL}};
 
-static int known(const struct choice *c, const char *v)
-{
-	for (; c->value; c++)
-		if (strcmp(c->value, v) == 0)
-			return 1;
-	return 0;
-}
-
 int money_parse(const char *s, int64_t *cents)
 {
 	int64_t euros = 0, frac = 0;
@@ -90,13 +82,6 @@ void money_format(int64_t cents, char *out, size_t n)
 	snprintf(out + o, n - o, ",%02lld\xC2\xA0\xE2\x82\xAC", (long long)(cents % 100));
 }
 
-/* max in characters */
-static int text_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	return n <= 4 * max && utf8_valid_text(s, n, 1) && utf8_length(s, n) <= max;
-}
-
 #define FIELD_ERROR(f, m)                \
 	do {                             \
 		on_error(arg, (f), (m)); \
@@ -107,13 +92,13 @@ static int aid_validate(const struct aid_input *in, struct aid *a,
 			void (*on_error)(void *arg, const char *field, const char *msg), void *arg)
 {
 	int bad = 0;
-	if (!known(aid_kinds, in->kind))
+	if (!choice_known(aid_kinds, in->kind))
 		FIELD_ERROR("kind", "Choisissez la nature de l'aide.");
-	if (!text_ok(in->purpose, 1000))
+	if (!utf8_text_fits(in->purpose, 1000, 1))
 		FIELD_ERROR("purpose", "1 000 caractères au plus.");
 	if (money_parse(in->amount_asked, &a->amount_asked) < 0 || a->amount_asked == 0)
 		FIELD_ERROR("amount_asked", "Montant demandé en euros, par exemple 150 ou 45,50.");
-	if (!known(aid_statuses, in->status))
+	if (!choice_known(aid_statuses, in->status))
 		FIELD_ERROR("status", "Choisissez l'état de la demande.");
 	if (date_normalise(in->commission_on, a->commission_on) < 0)
 		FIELD_ERROR("commission_on", "Date impossible : JJ/MM/AAAA.");
@@ -129,12 +114,12 @@ static int aid_validate(const struct aid_input *in, struct aid *a,
 	if (granted) {
 		if (money_parse(in->amount_granted, &a->amount_granted) < 0 || a->amount_granted == 0)
 			FIELD_ERROR("amount_granted", "Indiquez le montant accordé en euros.");
-		if (!known(aid_payments, in->payment))
+		if (!choice_known(aid_payments, in->payment))
 			FIELD_ERROR("payment", "Choisissez comment l'aide est versée.");
 	} else if (in->amount_granted[0] && strcmp(in->amount_granted, "0") != 0) {
 		FIELD_ERROR("amount_granted", "Un montant accordé n'a de sens que pour une aide accordée.");
 	}
-	if (!text_ok(in->refusal_reason, 1000))
+	if (!utf8_text_fits(in->refusal_reason, 1000, 1))
 		FIELD_ERROR("refusal_reason", "1 000 caractères au plus.");
 	else if (refused && strlen(in->refusal_reason) < 3)
 		FIELD_ERROR("refusal_reason", "Indiquez le motif du refus : il figure sur le courrier de décision.");

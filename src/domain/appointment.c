@@ -87,12 +87,6 @@ int64_t local_to_unix(int y, int m, int d, int minutes)
 		bad = 1;                   \
 	} while (0)
 
-static int text_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	return n <= 4 * max && utf8_valid_text(s, n, 1) && utf8_length(s, n) <= max;
-}
-
 /* Checks the form into a (times computed). 0, or -1 after on_error. */
 static int validate(struct db *db, const struct actor *by, const struct appointment_input *in, struct appointment *a,
 		    appt_error_fn on_error, void *arg)
@@ -113,15 +107,15 @@ static int validate(struct db *db, const struct actor *by, const struct appointm
 	int64_t found;
 	if (in->site_id && db_get_int(db, SQL_SITE_OF_STRUCTURE, &found, "ii", in->site_id, by->structure_id) != 1)
 		FIELD_ERROR("site", "Ce site n'existe pas.");
-	if (!text_ok(in->place_detail, 300))
+	if (!utf8_text_fits(in->place_detail, 300, 1))
 		FIELD_ERROR("place_detail", "300 caractères au plus.");
 	else if (known_place && (strcmp(in->place, "partenaire") == 0 || strcmp(in->place, "visio") == 0) &&
 		 strlen(in->place_detail) < 3)
 		FIELD_ERROR("place_detail", strcmp(in->place, "visio") == 0 ? "Indiquez le lien de la visioconférence."
 									: "Indiquez l'adresse du partenaire.");
-	if (!text_ok(in->to_bring, 600))
+	if (!utf8_text_fits(in->to_bring, 600, 1))
 		FIELD_ERROR("to_bring", "600 caractères au plus.");
-	if (!text_ok(in->notes, 2000))
+	if (!utf8_text_fits(in->notes, 2000, 1))
 		FIELD_ERROR("notes", "2 000 caractères au plus.");
 	int y, m, d, minutes = time_of_day_parse(in->time);
 	int64_t duration = 0;

@@ -232,12 +232,6 @@ static int parse_one(enum diagnostic_question_id q, const char *v, int *out, cha
 	return 0;
 }
 
-static int text_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	return n <= 4 * max && utf8_valid_text(s, n, 1) && utf8_length(s, n) <= max;
-}
-
 int diagnostic_parse(const struct diagnostic_input *in, struct diagnostic *out,
 		     void (*on_error)(void *arg, const char *field, const char *msg), void *arg)
 {
@@ -287,7 +281,7 @@ int diagnostic_parse(const struct diagnostic_input *in, struct diagnostic *out,
 			FIELD_ERROR(diagnostic_questions[q].name, msg);
 	}
 	const char *comment = in->comment ? in->comment : "";
-	if (!text_ok(comment, DIAG_COMMENT_MAX) || cstr_copy(out->comment, sizeof out->comment, comment) < 0)
+	if (!utf8_text_fits(comment, DIAG_COMMENT_MAX, 1) || cstr_copy(out->comment, sizeof out->comment, comment) < 0)
 		FIELD_ERROR("comment", "Le commentaire est limité à 2" NB "000 caractères, sans caractères de contrôle.");
 #undef FIELD_ERROR
 	if (bad)

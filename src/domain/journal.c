@@ -127,14 +127,6 @@ int theme_set(struct db *db, const struct actor *by, const char *value, const ch
 	return 0;
 }
 
-static int in_choices(const struct choice *c, const char *v)
-{
-	for (; c->value; c++)
-		if (strcmp(c->value, v) == 0)
-			return 1;
-	return 0;
-}
-
 /* "2026-11-28T14:30" in Paris time -> Unix time. */
 static int parse_local_datetime(const char *s, int64_t *out)
 {
@@ -151,13 +143,6 @@ static int parse_local_datetime(const char *s, int64_t *out)
 	int64_t local = days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60;
 	*out = local - clock_paris_offset(local - 3600);
 	return 0;
-}
-
-/* max is in characters, as the messages say. */
-static int text_ok(const char *s, size_t max, int multiline)
-{
-	size_t n = strlen(s);
-	return n <= 4 * max && utf8_valid_text(s, n, multiline) && utf8_length(s, n) <= max;
 }
 
 static void ignore_error(void *arg, const char *field, const char *msg)
@@ -184,9 +169,9 @@ int64_t journal_add(struct db *db, const struct actor *by, int64_t person_id, co
 		FIELD_ERROR("when", "Date et heure impossibles.");
 	else if (at > clock_now() + 300)
 		FIELD_ERROR("when", "Cette date est dans le futur : un entretien se note une fois qu'il a eu lieu.");
-	if (!in_choices(journal_media, in->medium))
+	if (!choice_known(journal_media, in->medium))
 		FIELD_ERROR("medium", "Choisissez le moyen de l'échange.");
-	if (!in_choices(journal_kinds, in->kind))
+	if (!choice_known(journal_kinds, in->kind))
 		FIELD_ERROR("kind", "Choisissez la nature de l'échange.");
 	else if (!follow && strcmp(in->kind, "accueil") != 0)
 		FIELD_ERROR("kind", "L'accueil ne peut noter qu'un passage à l'accueil.");
@@ -217,16 +202,16 @@ int64_t journal_add(struct db *db, const struct actor *by, int64_t person_id, co
 			t = comma + 1;
 		}
 	}
-	if (!text_ok(in->summary, SUMMARY_MAX, 1) || !text_ok(in->for_person, SUMMARY_MAX, 1) ||
-	    !text_ok(in->documents, 4000, 1) || !text_ok(in->workers, 400, 0))
+	if (!utf8_text_fits(in->summary, SUMMARY_MAX, 1) || !utf8_text_fits(in->for_person, SUMMARY_MAX, 1) ||
+	    !utf8_text_fits(in->documents, 4000, 1) || !utf8_text_fits(in->workers, 400, 0))
 		FIELD_ERROR("summary", "Texte trop long (20 000 caractères au plus) ou contenant des caractères non autorisés.");
-	if (!text_ok(in->private_note, NOTE_MAX, 1))
+	if (!utf8_text_fits(in->private_note, NOTE_MAX, 1))
 		FIELD_ERROR("private_note", "La note privée est limitée à 20 000 caractères.");
 	if (!follow && (in->private_note[0] || in->for_person[0] || in->documents[0]))
 		FIELD_ERROR("summary", "L'accueil note seulement le motif du passage.");
 	if (in->task_text[0] || in->task_due[0]) {
 		int y, m, d;
-		if (!in->task_text[0] || !text_ok(in->task_text, 500, 0))
+		if (!in->task_text[0] || !utf8_text_fits(in->task_text, 500, 0))
 			FIELD_ERROR("task_text", "Décrivez la tâche en une ligne (500 caractères au plus).");
 		if (in->task_due[0] && date_parse(in->task_due, &y, &m, &d) < 0)
 			FIELD_ERROR("task_due", "Échéance impossible : JJ/MM/AAAA.");

@@ -28,21 +28,6 @@ const struct choice orientation_channels[] = {
 	{"autre", "Autre"},
 	{NULL, NULL}};
 
-static int known(const struct choice *c, const char *v)
-{
-	for (; c->value; c++)
-		if (strcmp(c->value, v) == 0)
-			return 1;
-	return 0;
-}
-
-/* max in characters; newlines allowed */
-static int text_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	return n <= 4 * max && utf8_valid_text(s, n, 1) && utf8_length(s, n) <= max;
-}
-
 /* News from the partner or the person: the follow-up task is no longer needed. */
 static int is_news(const char *status)
 {
@@ -131,18 +116,18 @@ int64_t orientation_create(struct db *db, const struct actor *by, int64_t person
 		found = in->service_id ? directory_service_get(db, in->service_id, pool, v) : 0;
 	if (found != 1)
 		FIELD_ERROR("service", "Choisissez un service dans l'annuaire.");
-	if (!text_ok(in->reason, ORIENT_TEXT_MAX) || strlen(in->reason) < 3)
+	if (!utf8_text_fits(in->reason, ORIENT_TEXT_MAX, 1) || strlen(in->reason) < 3)
 		FIELD_ERROR("reason", "Écrivez pourquoi vous proposez ce service (2 000 caractères au plus).");
-	if (!text_ok(in->shared, ORIENT_TEXT_MAX))
+	if (!utf8_text_fits(in->shared, ORIENT_TEXT_MAX, 1))
 		FIELD_ERROR("shared", "2 000 caractères au plus.");
 	else if (in->shared[0] && !in->consent)
 		FIELD_ERROR("consent", "Rien n'est transmis au partenaire sans l'accord de la personne : cochez son accord, "
 				       "ou videz le champ « Ce qui est transmis ».");
-	if (!text_ok(in->how_to_go, ORIENT_SLIP_MAX))
+	if (!utf8_text_fits(in->how_to_go, ORIENT_SLIP_MAX, 1))
 		FIELD_ERROR("how_to_go", "1 000 caractères au plus.");
-	if (!text_ok(in->to_bring, ORIENT_SLIP_MAX))
+	if (!utf8_text_fits(in->to_bring, ORIENT_SLIP_MAX, 1))
 		FIELD_ERROR("to_bring", "1 000 caractères au plus.");
-	if (!text_ok(in->to_say, ORIENT_SLIP_MAX))
+	if (!utf8_text_fits(in->to_say, ORIENT_SLIP_MAX, 1))
 		FIELD_ERROR("to_say", "1 000 caractères au plus.");
 	if (strcmp(in->status, "proposee") != 0 && strcmp(in->status, "transmise") != 0)
 		FIELD_ERROR("status", "Choisissez : proposée à la personne, ou déjà transmise au partenaire.");
@@ -220,13 +205,13 @@ int orientation_set_status(struct db *db, const struct actor *by, int64_t id, in
 	}
 	int bad = person_open(db, by, cur->person_id, on_error, arg) < 0;
 	if (!bad) {
-		if (!known(orientation_statuses, status))
+		if (!choice_known(orientation_statuses, status))
 			FIELD_ERROR("status", "Choisissez où en est l'orientation.");
-		if (channel[0] && !known(orientation_channels, channel))
+		if (channel[0] && !choice_known(orientation_channels, channel))
 			FIELD_ERROR("channel", "Choisissez comment vous l'avez su.");
-		if (!text_ok(note, ORIENT_TEXT_MAX))
+		if (!utf8_text_fits(note, ORIENT_TEXT_MAX, 1))
 			FIELD_ERROR("note", "2 000 caractères au plus.");
-		else if (known(orientation_statuses, status) && strcmp(status, cur->status) == 0 && !note[0])
+		else if (choice_known(orientation_statuses, status) && strcmp(status, cur->status) == 0 && !note[0])
 			FIELD_ERROR("note", "Le statut ne change pas : écrivez ce qui s'est passé.");
 	}
 	if (bad) {

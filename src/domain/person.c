@@ -105,6 +105,14 @@ void person_init(struct person *p, int64_t now)
 	snprintf(p->v[PF_INFO_DATE], PERSON_VALUE_MAX, "%04d-%02d-%02d", y, m, d);
 }
 
+int choice_known(const struct choice *choices, const char *value)
+{
+	for (; choices->value; choices++)
+		if (strcmp(choices->value, value) == 0)
+			return 1;
+	return 0;
+}
+
 const char *choice_label(const struct choice *choices, const char *value)
 {
 	for (const struct choice *c = choices; c && c->value; c++)

@@ -85,6 +85,8 @@ void person_init(struct person *p, int64_t now);
 
 /* Label of a choice value, or the value itself. */
 const char *choice_label(const struct choice *choices, const char *value);
+/* Whether value is one of the choices. */
+int choice_known(const struct choice *choices, const char *value);
 /* Display name: "Mme DUPONT (née MARTIN) Marie". */
 void person_display_name(const struct person *p, char *out, size_t n);
 

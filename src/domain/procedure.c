@@ -64,24 +64,9 @@ const struct choice mandate_durations[] = {
 	{"1a", "1 an"},
 	{NULL, NULL}};
 
-static int in_choices(const struct choice *c, const char *v)
-{
-	for (; c->value; c++)
-		if (strcmp(c->value, v) == 0)
-			return 1;
-	return 0;
-}
-
 int procedure_status_closed(const char *s)
 {
 	return strcmp(s, "accordee") == 0 || strcmp(s, "refusee") == 0 || strcmp(s, "abandonnee") == 0;
-}
-
-/* max is in characters. */
-static int text_ok(const char *s, size_t max, int multiline)
-{
-	size_t n = strlen(s);
-	return n <= 4 * max && utf8_valid_text(s, n, multiline) && utf8_length(s, n) <= max;
 }
 
 /* ---- organisms ---------------------------------------------------------- */
@@ -290,7 +275,7 @@ int64_t mandate_create(struct db *db, const struct actor *by, const struct perso
 	else if (starts[0] && strcmp(consent, starts) > 0)
 		FIELD_ERROR("consent_on", "Le mandat ne peut pas commencer avant d'avoir été signé.");
 	int protected_person = strcmp(p->v[PF_PROTECTION], "aucune") != 0 && p->v[PF_PROTECTION][0];
-	if (!text_ok(in->protector_agreement, 250, 0))
+	if (!utf8_text_fits(in->protector_agreement, 250, 0))
 		FIELD_ERROR("protector_agreement", "250 caractères au plus.");
 	else if (protected_person && strlen(in->protector_agreement) < 3)
 		FIELD_ERROR("protector_agreement",
@@ -339,7 +324,7 @@ int64_t mandate_revoke(struct db *db, const struct actor *by, int64_t id, const 
 		buf_puts(err, "Ce mandat n'est plus en vigueur.");
 		return -1;
 	}
-	if (!text_ok(reason, 300, 1)) {
+	if (!utf8_text_fits(reason, 300, 1)) {
 		buf_puts(err, "Le motif fait 300 caractères au plus.");
 		return -1;
 	}
@@ -461,7 +446,7 @@ int64_t mandate_act_add(struct db *db, const struct actor *by, const struct proc
 		return -1;
 	}
 	size_t n = strlen(what);
-	if (n < 3 || !text_ok(what, 1000, 1)) {
+	if (n < 3 || !utf8_text_fits(what, 1000, 1)) {
 		buf_puts(err, "Décrivez ce qui a été fait (de 3 à 1 000 caractères).");
 		return -1;
 	}
@@ -630,18 +615,18 @@ static int procedure_validate(struct db *db, const struct actor *by, const struc
 	}
 	if (label_of(&orgs, in->organism) == in->organism)
 		FIELD_ERROR("organism", "Choisissez l'organisme.");
-	if (!in_choices(procedure_domains, in->domain))
+	if (!choice_known(procedure_domains, in->domain))
 		FIELD_ERROR("domain", "Choisissez le domaine de la démarche.");
 	size_t n = strlen(in->subject);
-	if (n < 2 || !text_ok(in->subject, 300, 0))
+	if (n < 2 || !utf8_text_fits(in->subject, 300, 0))
 		FIELD_ERROR("subject", "Indiquez l'objet de la démarche (de 2 à 300 caractères).");
-	if (!in_choices(procedure_statuses, in->status))
+	if (!choice_known(procedure_statuses, in->status))
 		FIELD_ERROR("status", "Choisissez l'état de la démarche.");
-	if (!in_choices(procedure_ways, in->way))
+	if (!choice_known(procedure_ways, in->way))
 		FIELD_ERROR("way", "Indiquez qui fait la démarche.");
-	if (!text_ok(in->notes, 3000, 1))
+	if (!utf8_text_fits(in->notes, 3000, 1))
 		FIELD_ERROR("notes", "3 000 caractères au plus.");
-	if (in->checklist && !text_ok(in->checklist, 3000, 1))
+	if (in->checklist && !utf8_text_fits(in->checklist, 3000, 1))
 		FIELD_ERROR("checklist", "3 000 caractères au plus.");
 	static const struct {
 		const char *field;
@@ -834,7 +819,7 @@ int checklist_set(struct db *db, const struct actor *by, const struct procedure 
 	}
 	char label[200];
 	text_trim(new_label, label, sizeof label);
-	if (!text_ok(label, 150, 0)) {
+	if (!utf8_text_fits(label, 150, 0)) {
 		buf_puts(err, "Le nom du document fait 150 caractères au plus.");
 		return -1;
 	}
