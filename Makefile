@@ -5,7 +5,7 @@
 #   make bench | make fuzz | make e2e | make deps
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium libqrencode gnutls pangocairo cairo-pdf fontconfig libcurl xlsxwriter libcjson
+PKGS    := libmicrohttpd sqlite3 libpq libsodium libqrencode gnutls pangocairo cairo-pdf fontconfig libcurl xlsxwriter libcjson
 BUILD   ?= build
 SANITIZE ?=
 
@@ -81,9 +81,11 @@ bench: deps
 	@$(MAKE) --no-print-directory lien
 	@sh bench/run.sh
 	@sh bench/persons.sh
+	@sh bench/report.sh
 	@sh bench/directory.sh
 	@sh bench/directory_search.sh
 	@sh bench/reminders.sh
+	@sh bench/pg.sh
 
 load: deps
 	@$(MAKE) --no-print-directory lien

@@ -10,6 +10,8 @@
 #   date  date_parse, utf8_valid_text, str_to_i64 against reference versions
 #   hours opening_hours parser and evaluator (src/core/hours.c), with invariants
 #   phone French phone numbers and SMS text folding (src/core/gsm.c)
+#   directory_json  the services directory import (src/domain/directory_import.c:
+#         data·inclusion and lieux JSON, lieux CSV) into an in-memory database
 #
 # The committed seeds are only read: what a run finds goes to
 # build-fuzz/corpus/NAME/, crashes to build-fuzz/artifacts/NAME/.
@@ -26,7 +28,7 @@ case "$SECONDS_EACH" in
 esac
 CC_FUZZ=${FUZZ_CC:-clang}
 B=build-fuzz
-HARNESSES=${FUZZ_ONLY:-tpl form date csv multipart hours phone}
+HARNESSES=${FUZZ_ONLY:-tpl form date csv multipart hours phone directory_json}
 
 command -v "$CC_FUZZ" >/dev/null 2>&1 || {
 	echo "fuzz: $CC_FUZZ introuvable (make deps installe clang et libclang-rt-14-dev)" >&2
@@ -46,14 +48,29 @@ sources() {
 	hours) echo "src/core/hours.c src/core/clock.c src/core/buf.c" ;;
 	multipart) echo "src/http/form.c src/core/pool.c src/core/buf.c" ;;
 	phone) echo "src/core/gsm.c src/core/buf.c" ;;
+	# The whole database layer but the backups, whatever its backends are.
+	directory_json) echo "src/domain/directory_import.c src/domain/directory.c src/domain/commune.c
+		src/domain/audit.c src/domain/domain.c $(ls src/db/*.c | grep -v backup.c) src/core/buf.c
+		src/core/clock.c src/core/crypto.c src/core/csv.c src/core/embedded.c src/core/log.c src/core/pool.c
+		src/core/text.c src/core/u64set.c $B/gen/embedded.c" ;;
 	*) return 1 ;;
 	esac
 }
 
+# Compiler and linker flags of the libraries a harness needs (libpq when
+# the database layer has its PostgreSQL backend).
+libs() {
+	case "$1" in
+	directory_json) pkg-config --cflags --libs sqlite3 libsodium libcjson libpq 2>/dev/null ||
+		pkg-config --cflags --libs sqlite3 libsodium libcjson ;;
+	esac
+}
+
 mkdir -p "$B/gen"
-# The templates harness resolves partials against the embedded files table.
+# The templates harness resolves partials against the embedded files table;
+# the directory's needs the migrations and the vocabularies.
 cc -o "$B/embed" tools/embed.c &&
-	"$B/embed" "$B/gen/embedded.c" templates/*.html static/* src/db/migrations/*.sql || {
+	"$B/embed" "$B/gen/embedded.c" templates/*.html static/* src/db/migrations/*.sql data/*.csv || {
 	echo "fuzz: génération de $B/gen/embedded.c impossible" >&2
 	echo "0 passed, 1 failed"
 	exit 1
@@ -75,8 +92,8 @@ for h in $HARNESSES; do
 	log="$B/fuzz_$h.log"
 	mkdir -p "$work" "$art"
 	echo "== fuzz_$h : construction"
-	# shellcheck disable=SC2086
-	if ! "$CC_FUZZ" $FLAGS -o "$bin" "fuzz/fuzz_$h.c" $src -pthread -lm 2>"$B/fuzz_$h.build.log"; then
+	# shellcheck disable=SC2086,SC2046
+	if ! "$CC_FUZZ" $FLAGS -o "$bin" "fuzz/fuzz_$h.c" $src -pthread -lm $(libs "$h") 2>"$B/fuzz_$h.build.log"; then
 		cat "$B/fuzz_$h.build.log" >&2
 		echo "fuzz_$h : ÉCHEC de la construction"
 		failed=$((failed + 1))

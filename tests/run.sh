@@ -13,7 +13,7 @@ export LIEN_BIN
 # Leaks are failures, except the font libraries' process-long caches.
 LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}
 export LSAN_OPTIONS
-suites=${*:-"unit cli directory hours http gateway reminders matrix crash disk e2e fuzz"}
+suites=${*:-"unit cli directory hours http gateway reminders matrix crash disk e2e fuzz pg-http pg-matrix pg-reminders pg-crash pg-e2e pg pg-migrate"}
 mkdir -p tests/artifacts
 total_pass=0
 total_fail=0
@@ -44,6 +44,33 @@ run_suite() {
 	total_fail=$((total_fail + f))
 }
 
+# The integration suites run a second time on PostgreSQL (pg-*), against a
+# throw-away cluster started here (tests/pg/cluster.sh), as does the suite
+# of several servers behind nginx (pg).
+case " $suites " in
+*" pg"*)
+	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lien-pg.XXXXXX")
+	PG_PORT=${LIEN_TEST_PG_PORT:-$((20000 + $$ % 20000))}
+	if PG_URL=$(sh tests/pg/cluster.sh start "$PG_DIR" "$PG_PORT"); then
+		trap 'sh tests/pg/cluster.sh stop "$PG_DIR"' EXIT
+	else
+		echo "   PostgreSQL n'a pas démarré : $(tail -5 "$PG_DIR"/*.log 2>/dev/null)"
+		total_fail=$((total_fail + 1))
+	fi
+	;;
+esac
+
+pg_suite() {
+	if [ -z "${PG_URL:-}" ]; then
+		echo "== $1: no PostgreSQL server"
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	name=$1
+	shift
+	run_suite "$name" env LIEN_TEST_PG="$PG_URL" LIEN_TEST_PG_DIR="$PG_DIR" "$@"
+}
+
 for s in $suites; do
 	case $s in
 	unit) run_suite unit "$LIEN_UNIT" ;;
@@ -58,6 +85,13 @@ for s in $suites; do
 	directory) run_suite directory env LIEN_UNIT="$LIEN_UNIT" node tests/directory/export.js ;;
 	e2e) run_suite e2e node tests/e2e/run.js ;;
 	fuzz) run_suite fuzz sh fuzz/run.sh "${FUZZ_SECONDS:-30}" ;;
+	pg-http) pg_suite pg-http node tests/http/run.js ;;
+	pg-matrix) pg_suite pg-matrix node tests/matrix/run.js ;;
+	pg-reminders) pg_suite pg-reminders node tests/reminders/run.js ;;
+	pg-crash) pg_suite pg-crash env CRASH_ROUNDS="${PG_CRASH_ROUNDS:-30}" node tests/crash/run.js ;;
+	pg-e2e) pg_suite pg-e2e node tests/e2e/run.js ;;
+	pg) pg_suite pg node tests/pg/run.js ;;
+	pg-migrate) pg_suite pg-migrate node tests/pg/migrate.js ;;
 	*) echo "unknown suite $s"; total_fail=$((total_fail + 1)) ;;
 	esac
 done

@@ -5,7 +5,8 @@ set -e
 PKGS="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libqrencode-dev libgnutls28-dev
 sqlite3 curl openssl ca-certificates chromium wrk nginx-light clang libclang-rt-14-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
-libcurl4-openssl-dev kannel kannel-extras python3-aiosmtpd libxlsxwriter-dev python3-openpyxl libcjson-dev"
+libcurl4-openssl-dev kannel kannel-extras python3-aiosmtpd libxlsxwriter-dev python3-openpyxl libcjson-dev
+libpq-dev postgresql postgresql-client"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,5 +1,6 @@
 /* Administration commands: init, migrate, structure, user, audit. */
 #include "cmd/cmd.h"
+#include "db/copy.h"
 #include "core/clock.h"
 #include "domain/audit.h"
 #include "domain/procedure.h"
@@ -28,6 +29,31 @@ int cmd_init(struct cmd_ctx *c)
 		return 1;
 	printf("Base %s prête (schéma %d, %d migration%s appliquée%s), clé %s.\n", c->db_url,
 	       db_schema_version(c->db), n, n > 1 ? "s" : "", n > 1 ? "s" : "", c->key_path);
+	return 0;
+}
+
+static void copied(const char *table, int64_t rows, const char checksum[65], void *arg)
+{
+	(void)arg;
+	printf("  %-32s %10lld lignes  sha256 %.16s…\n", table, (long long)rows, checksum);
+}
+
+int cmd_migrate_db(struct cmd_ctx *c)
+{
+	static const char usage[] = "migrate-db --from BASE.db --to postgres://… [--key CLÉ]";
+	const char *from = opt_value(c, "--from"), *to = opt_value(c, "--to");
+	if (opt_done(c, usage) < 0 || !from || !to)
+		return cmd_usage(usage);
+	printf("Copie de %s vers %s :\n", from, to);
+	struct buf err = BUF_INIT;
+	if (db_copy_to_postgres(from, to, copied, NULL, &err) < 0) {
+		int rc = cmd_fail("%s", buf_cstr(&err));
+		buf_free(&err);
+		return rc;
+	}
+	printf("Copie terminée et vérifiée (nombre de lignes et empreinte de chaque table).\n"
+	       "La clé reste la même : lancez « lien serve --db %s --key %s ».\n", to,
+	       c->key_path ? c->key_path : "CHEMIN_DE_LA_CLÉ");
 	return 0;
 }
 

@@ -13,6 +13,7 @@ struct cmd_ctx {
 	char **argv;
 	const char *db_url;   /* --db, default var/lien.db */
 	const char *key_path; /* --key, default: beside the database, .key */
+	const char *documents;/* --documents as given, NULL when absent (document_dir() has the default) */
 	struct db *db;        /* opened when the command has CMD_DB */
 };
 
@@ -32,6 +33,7 @@ int cmd_load_key(struct cmd_ctx *c, int create);
 int cmd_serve(struct cmd_ctx *c);
 int cmd_init(struct cmd_ctx *c);
 int cmd_migrate(struct cmd_ctx *c);
+int cmd_migrate_db(struct cmd_ctx *c); /* SQLite → PostgreSQL */
 int cmd_structure(struct cmd_ctx *c);
 int cmd_user(struct cmd_ctx *c);
 int cmd_demo(struct cmd_ctx *c);

@@ -33,6 +33,7 @@ static const struct command {
 	 "serve [--db PATH] [--listen ADDR:PORT] [--tls-cert F --tls-key F] [--behind-proxy] [--threads N]"},
 	{"init", cmd_init, CMD_DB | CMD_CREATE | CMD_NO_MIGRATE_CHECK, "init [--db PATH]"},
 	{"migrate", cmd_migrate, CMD_DB | CMD_NO_MIGRATE_CHECK, "migrate [--db PATH]"},
+	{"migrate-db", cmd_migrate_db, 0, "migrate-db --from BASE.db --to postgres://… [--key CLÉ]"},
 	{"structure", cmd_structure, CMD_DB | CMD_KEY, "structure add NOM | structure list | structure set S [--phone T] [--address A] [--hours H]"},
 	{"user", cmd_user, CMD_DB | CMD_KEY,
 	 "user add --structure S --login L --name N --role R [--password P] | user list [--structure S] | "
@@ -45,8 +46,8 @@ static const struct command {
 	{"export", cmd_export, CMD_DB | CMD_KEY, "export services --structure S"},
 	{"report", cmd_report, CMD_DB | CMD_KEY,
 	 "report activity --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA [--format text|csv] [--mask N]"},
-	{"backup", cmd_backup, CMD_DB | CMD_KEY, "backup --to FICHIER [--db CHEMIN] [--key CLÉ]"},
-	{"restore", cmd_restore, CMD_KEY, "restore --from FICHIER --to NOUVELLE_BASE --key CLÉ"},
+	{"backup", cmd_backup, CMD_DB | CMD_KEY, "backup --to FICHIER [--db CHEMIN] [--key CLÉ] [--documents DOSSIER]"},
+	{"restore", cmd_restore, CMD_KEY, "restore --from FICHIER --to NOUVELLE_BASE --key CLÉ [--documents NOUVEAU_DOSSIER]"},
 	{"hours", cmd_hours, 0, "hours 'VALEUR' [--from 'AAAA-MM-JJ HH:MM' --to 'AAAA-MM-JJ HH:MM'] [--json] | hours --batch"},
 	{"retention", cmd_retention, CMD_DB | CMD_KEY, "retention [--dry-run] [--archive-after-days N] [--anonymise-after-days N]"},
 	{"message", cmd_message, 0,
@@ -116,13 +117,16 @@ int main(int argc, char **argv)
 		c.db_url = "var/lien.db";
 	/* Global, so that retention run from the command line removes the
 	 * files of the documents it erases where the server keeps them. */
-	if (document_set_dir(opt_value(&c, "--documents"), c.db_url) < 0)
+	c.documents = opt_value(&c, "--documents");
+	/* By default beside the database file, or beside the key file for a
+	 * PostgreSQL database (several servers share it: see README). */
+	if (document_set_dir(c.documents, db_url_is_postgres(c.db_url) ? c.key_path : c.db_url) < 0)
 		return cmd_fail("chemin du dossier des documents trop long");
 	if (crypto_init() < 0)
 		return cmd_fail("libsodium n'a pas pu être initialisée");
 	db_global_init();
 
-	if (cmd->flags & CMD_CREATE)
+	if ((cmd->flags & CMD_CREATE) && !db_url_is_postgres(c.db_url))
 		make_parent_dir(c.db_url);
 	if (cmd->flags & CMD_DB) {
 		struct buf err = BUF_INIT;

@@ -82,6 +82,11 @@ static const char *default_key_path(const char *db_url, char *out, size_t n)
 int cmd_load_key(struct cmd_ctx *c, int create)
 {
 	static char path[4096];
+	if (!c->key_path && db_url_is_postgres(c->db_url)) {
+		/* No file beside a server's database: the key is named. */
+		cmd_fail("avec une base PostgreSQL, indiquez le fichier de clé : --key CHEMIN");
+		return -1;
+	}
 	if (!c->key_path)
 		c->key_path = default_key_path(c->db_url, path, sizeof path);
 	struct buf err = BUF_INIT;

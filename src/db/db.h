@@ -26,6 +26,11 @@
 struct db;
 struct db_stmt;
 
+enum db_dialect {
+	DB_SQLITE,
+	DB_POSTGRES,
+};
+
 enum {
 	DB_OPEN_CREATE = 1,   /* create the file if absent (lien init) */
 	DB_OPEN_READONLY = 2,
@@ -42,11 +47,15 @@ enum {
  * statistics: their global mutex would serialise the server's threads). */
 void db_global_init(void);
 
-/* Opens a database named by a path (SQLite) or, later, postgres://. The
+/* Opens a database named by a path (SQLite) or a postgres:// URL. A SQLite
  * connection is configured (WAL, foreign keys, synchronous FULL, defensive
- * mode). NULL with a one-line French message in err on failure. */
+ * mode); a PostgreSQL one gets a statement timeout. NULL with a one-line
+ * French message in err on failure. */
 struct db *db_open(const char *url, int flags, struct buf *err);
 void db_close(struct db *db);
+/* 1 for a postgres:// or postgresql:// URL. */
+int db_url_is_postgres(const char *url);
+enum db_dialect db_dialect(struct db *db);
 
 /* Current schema version, and the newest this binary knows. */
 int db_schema_version(struct db *db);

@@ -1,5 +1,6 @@
 /* The SQL of Lien. Portable text: both SQLite and PostgreSQL accept it. */
 #include "db/queries.h"
+#include "db/backend.h"
 
 #define USER_COLS                                                                  \
 	"u.id, COALESCE(u.structure_id, 0), u.login, u.display_name, COALESCE(u.email, ''), " \
@@ -236,12 +237,31 @@ const char SQL_AUDIT_HEAD_SET[] =
 
 /* ---- reports: one pass over the period's entries, aggregated in C ------ */
 
+/* The recount, from the raw rows; $4: one worker, 0 for the whole structure. */
 const char SQL_REPORT_ENTRIES[] =
 	"SELECT person_id, kind, medium, themes, duration_min FROM journal_entries "
-	"WHERE structure_id = $1 AND at >= $2 AND at < $3";
-/* The people seen are then read in one sequential pass, not one lookup per entry. */
+	"WHERE structure_id = $1 AND at >= $2 AND at < $3 AND ($4 = 0 OR author_id = $4)";
+/* The people seen are then read in one sequential pass (over the narrow
+ * index report_persons), not one lookup per person. */
 const char SQL_REPORT_PERSONS[] =
 	"SELECT id, birth_date, civilite, commune_name, created_at FROM persons WHERE structure_id = $1";
+/* The same figures from the aggregates of migration 012: $2 the worker (0:
+ * the whole structure), $3 and $4 Paris days (inclusive) or a month or year. */
+const char SQL_REPORT_AGG_DAYS[] =
+	"SELECT kind, medium, entries, minutes FROM report_days "
+	"WHERE structure_id = $1 AND author_id = $2 AND day >= $3 AND day <= $4";
+const char SQL_REPORT_AGG_THEMES[] =
+	"SELECT themes, entries FROM report_day_themes "
+	"WHERE structure_id = $1 AND author_id = $2 AND day >= $3 AND day <= $4";
+const char SQL_REPORT_AGG_PERSON_DAYS[] =
+	"SELECT person_id FROM report_person_days "
+	"WHERE structure_id = $1 AND author_id = $2 AND day >= $3 AND day <= $4";
+const char SQL_REPORT_AGG_PERSON_MONTH[] =
+	"SELECT person_id FROM report_person_months WHERE structure_id = $1 AND author_id = $2 AND month = $3";
+/* $4: the months wanted, bit m-1 for month m. */
+const char SQL_REPORT_AGG_PERSON_YEAR[] =
+	"SELECT person_id FROM report_person_years "
+	"WHERE structure_id = $1 AND author_id = $2 AND year = $3 AND (months & $4) <> 0";
 
 const char SQL_THEMES_OF_STRUCTURE[] =
 	"SELECT value, label, active FROM structure_themes WHERE structure_id = $1 ORDER BY label";
@@ -526,12 +546,16 @@ const char SQL_OUTBOX_ADD[] =
 /* Due SMS and e-mail, and claims that expired long enough ago for a
  * delivery report to have settled them (see domain/reminder.h). $1 now,
  * $2 the new claim's end, $3 how many, $4 the time reports get. */
-const char SQL_OUTBOX_CLAIM[] =
-	"UPDATE outbox SET status = 'sending', claim_until = $2, attempts = attempts + 1 WHERE id IN ("
-	"SELECT id FROM outbox WHERE channel IN ('sms', 'email') AND ((status = 'pending' AND next_attempt_at <= $1) "
-	"OR (status = 'sending' AND claim_until + $4 <= $1)) ORDER BY next_attempt_at, id LIMIT $3) "
-	"RETURNING id, structure_id, COALESCE(appointment_id, 0), person_id, due_at, attempts, COALESCE(sent_at, 0), "
-	"channel, status, recipient, subject, body, last_error";
+#define OUTBOX_CLAIM(lock)                                                                               \
+	"UPDATE outbox SET status = 'sending', claim_until = $2, attempts = attempts + 1 WHERE id IN ("         \
+	"SELECT id FROM outbox WHERE channel IN ('sms', 'email') AND ((status = 'pending' AND next_attempt_at <= $1) " \
+	"OR (status = 'sending' AND claim_until + $4 <= $1)) ORDER BY next_attempt_at, id LIMIT $3" lock ") "      \
+	"RETURNING id, structure_id, COALESCE(appointment_id, 0), person_id, due_at, attempts, COALESCE(sent_at, 0), " \
+	"channel, status, recipient, subject, body, last_error"
+const char SQL_OUTBOX_CLAIM[] = OUTBOX_CLAIM("");
+/* Several servers: rows another server is claiming are skipped, not waited
+ * for (SQLite has one writer at a time anyway). */
+static const char SQL_OUTBOX_CLAIM_PG[] = OUTBOX_CLAIM(" FOR UPDATE SKIP LOCKED");
 const char SQL_OUTBOX_SENT[] =
 	"UPDATE outbox SET status = 'sent', sent_at = $2, last_error = '' WHERE id = $1 AND status = 'sending'";
 const char SQL_OUTBOX_RETRY[] =
@@ -761,6 +785,9 @@ const char SQL_DIR_THEMES_ADD_FROM[] =
 	"INSERT INTO dir_service_themes(theme, service_id) SELECT j.value, s.id FROM dir_services s, "
 	"json_each('[\"' || replace(s.thematiques, '|', '\",\"') || '\"]') AS j "
 	"WHERE s.id >= $1 AND s.thematiques IS NOT NULL";
+static const char SQL_DIR_THEMES_ADD_FROM_PG[] =
+	"INSERT INTO dir_service_themes(theme, service_id) SELECT t, s.id FROM dir_services s, "
+	"unnest(string_to_array(s.thematiques, '|')) AS t WHERE s.id >= $1 AND s.thematiques IS NOT NULL";
 const char SQL_DIR_FTS_ADD_FROM[] =
 	"INSERT INTO dir_services_fts(rowid, nom, structure_nom, description, commune, thematiques) "
 	"SELECT id, nom, structure_nom, description, commune, thematiques FROM dir_services WHERE id >= $1";
@@ -835,10 +862,23 @@ const char SQL_SRCH_AREA[] =
 	"LIMIT $4";
 /* Unranked (bm25 over a common word's tens of thousands of matches costs
  * a second): the search asks the name columns first, then every column,
- * and ranks in C. */
-const char SQL_SRCH_FTS[] =
-	"SELECT " SRCH_COLS " FROM dir_services_fts JOIN dir_services s ON s.id = dir_services_fts.rowid "
-	"JOIN dir_structures st ON st.id = s.structure_ref WHERE dir_services_fts MATCH $1 LIMIT $2";
+ * and ranks in C. $1: folded words (letters and digits) separated by one
+ * space, each a prefix: "epic solid" → FTS5 '"epic"* "solid"*', PostgreSQL
+ * 'epic:* & solid:*' over the expressions indexed in db/dialect.c. */
+#define SRCH_FTS_SQLITE(columns)                                                                        \
+	"SELECT " SRCH_COLS " FROM dir_services_fts JOIN dir_services s ON s.id = dir_services_fts.rowid "  \
+	"JOIN dir_structures st ON st.id = s.structure_ref WHERE dir_services_fts MATCH '" columns "(\"' || " \
+	"replace($1, ' ', '\"* \"') || '\"*)' LIMIT $2"
+#define SRCH_FTS_PG(text)                                                                               \
+	"SELECT " SRCH_COLS SRCH_FROM "WHERE to_tsvector('simple', lien_fold(" text ")) @@ "                 \
+	"to_tsquery('simple', replace($1, ' ', ':* & ') || ':*') LIMIT $2"
+#define SRCH_NAMES "coalesce(s.nom, '') || ' ' || coalesce(s.structure_nom, '')"
+const char SQL_SRCH_FTS_NAMES[] = SRCH_FTS_SQLITE("{nom structure_nom} : ");
+static const char SQL_SRCH_FTS_NAMES_PG[] = SRCH_FTS_PG(SRCH_NAMES);
+const char SQL_SRCH_FTS_ALL[] = SRCH_FTS_SQLITE("");
+static const char SQL_SRCH_FTS_ALL_PG[] =
+	SRCH_FTS_PG(SRCH_NAMES " || ' ' || coalesce(s.description, '') || ' ' || coalesce(s.commune, '') || ' ' || "
+		    "coalesce(s.thematiques, '')");
 const char SQL_SRCH_THEME[] =
 	"SELECT " SRCH_COLS " FROM dir_service_themes t JOIN dir_services s ON s.id = t.service_id "
 	"JOIN dir_structures st ON st.id = s.structure_ref WHERE t.theme >= $1 AND t.theme <= $2 LIMIT $3";
@@ -917,3 +957,23 @@ const char SQL_ORIENTATIONS_ANONYMISE[] =
 const char SQL_ORIENTATION_EVENTS_ANONYMISE[] =
 	"UPDATE orientation_events SET note = '' WHERE orientation_id IN (SELECT id FROM orientations WHERE person_id = $1)";
 const char SQL_MERGE_ORIENTATIONS[] = "UPDATE orientations SET person_id = $1 WHERE person_id = $2";
+
+/* ---- the PostgreSQL text of the queries above whose dialects differ ---- */
+/* The full-text upkeep statements are SQLite's (FTS5 tables are filled by
+ * hand); PostgreSQL's expression indexes keep themselves: "" runs nothing. */
+const struct db_variant db_pg_variants[] = {
+	{SQL_SRCH_FTS_NAMES, SQL_SRCH_FTS_NAMES_PG},
+	{SQL_SRCH_FTS_ALL, SQL_SRCH_FTS_ALL_PG},
+	{SQL_DIR_THEMES_ADD_FROM, SQL_DIR_THEMES_ADD_FROM_PG},
+	{SQL_OUTBOX_CLAIM, SQL_OUTBOX_CLAIM_PG},
+	{SQL_DIR_FTS_ADD, ""},
+	{SQL_DIR_FTS_DELETE, ""},
+	{SQL_DIR_FTS_ADD_STRUCTURE, ""},
+	{SQL_DIR_FTS_DELETE_STRUCTURE, ""},
+	{SQL_DIR_FTS_ADD_FROM, ""},
+	{SQL_DIR_LOCAL_FTS_ADD, ""},
+	{SQL_DIR_LOCAL_FTS_DELETE, ""},
+	{SQL_DIR_LOCAL_FTS_ADD_STRUCTURE, ""},
+	{SQL_DIR_LOCAL_FTS_DELETE_STRUCTURE, ""},
+	{NULL, NULL},
+};

@@ -114,6 +114,11 @@ extern const char SQL_AUDIT_HEAD_SET[];
 /* reports */
 extern const char SQL_REPORT_ENTRIES[];
 extern const char SQL_REPORT_PERSONS[];
+extern const char SQL_REPORT_AGG_DAYS[];
+extern const char SQL_REPORT_AGG_THEMES[];
+extern const char SQL_REPORT_AGG_PERSON_DAYS[];
+extern const char SQL_REPORT_AGG_PERSON_MONTH[];
+extern const char SQL_REPORT_AGG_PERSON_YEAR[];
 extern const char SQL_THEMES_OF_STRUCTURE[];
 extern const char SQL_THEME_SET[];
 
@@ -278,7 +283,8 @@ extern const char SQL_DIR_LOCAL_THEME_ADD[];
 extern const char SQL_SRCH_CELLS[];
 extern const char SQL_SRCH_UNLOCATED[];
 extern const char SQL_SRCH_AREA[];
-extern const char SQL_SRCH_FTS[];
+extern const char SQL_SRCH_FTS_NAMES[];
+extern const char SQL_SRCH_FTS_ALL[];
 extern const char SQL_SRCH_THEME[];
 extern const char SQL_SRCH_LOCAL[];
 extern const char SQL_SRCH_CARD[];

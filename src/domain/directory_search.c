@@ -122,21 +122,15 @@ int directory_text_matches(const char *text, char words[][64], int nwords)
 
 /* The FTS5 query of the words: each one quoted, as a prefix; names_only
  * restricts it to the service's and its structure's names. */
-static void fts_query(char words[][64], int nwords, int names_only, struct buf *out)
+/* The words for SQL_SRCH_FTS_*: letters and digits (folded), one space
+ * between them. */
+static void fts_words(char words[][64], int nwords, struct buf *out)
 {
-	if (names_only)
-		buf_puts(out, "{nom structure_nom} : (");
 	for (int i = 0; i < nwords; i++) {
-		buf_puts(out, i ? " \"" : "\"");
-		for (const char *c = words[i]; *c; c++) {
-			if (*c == '"')
-				buf_putc(out, '"');
-			buf_putc(out, *c);
-		}
-		buf_puts(out, "\"*");
+		if (i)
+			buf_putc(out, ' ');
+		buf_puts(out, words[i]);
 	}
-	if (names_only)
-		buf_putc(out, ')');
 }
 
 /* ---- lists and hours -------------------------------------------------------- */
@@ -493,9 +487,10 @@ static int national_candidates(struct search *s, int *capped)
 		/* Those named after the words, then the others, up to the cap. */
 		for (int names = 1; names >= 0 && rows <= DIR_MAX_CANDIDATES; names--) {
 			struct buf fq = BUF_INIT;
-			fts_query(s->words, s->nwords, names, &fq);
-			int rc = scan(s, db_query(s->db, SQL_SRCH_FTS, "si", buf_cstr(&fq), (int64_t)(limit - rows)), 0, 1,
-				      &rows);
+			fts_words(s->words, s->nwords, &fq);
+			int rc = scan(s, db_query(s->db, names ? SQL_SRCH_FTS_NAMES : SQL_SRCH_FTS_ALL, "si", buf_cstr(&fq),
+						  (int64_t)(limit - rows)),
+				      0, 1, &rows);
 			buf_free(&fq);
 			if (rc < 0)
 				return -1;

@@ -662,11 +662,14 @@ int person_search(struct db *db, const struct actor *by, const char *query, stru
 		while (*s == ' ')
 			s++;
 	}
+	/* Every token that starts with the word sorts between the word and the
+	 * word followed by the last Unicode character (U+10FFFF): an upper
+	 * bound in valid UTF-8, which PostgreSQL requires of text. */
 	char lo[120], hi[124], lo2[120], hi2[124];
 	str_copy(lo, sizeof lo, words[0]);
-	snprintf(hi, sizeof hi, "%s\xff", lo);
+	snprintf(hi, sizeof hi, "%s\xf4\x8f\xbf\xbf", lo);
 	str_copy(lo2, sizeof lo2, words[1]);
-	snprintf(hi2, sizeof hi2, "%s\xff", lo2);
+	snprintf(hi2, sizeof hi2, "%s\xf4\x8f\xbf\xbf", lo2);
 	/* The index gives matches in token order and the scan stops at max;
 	 * the few hits kept are then sorted by name for display. */
 	struct db_stmt *st = db_query(db, SQL_PERSON_SEARCH_NAME, "issss", by->structure_id, lo, hi, lo2, hi2);

@@ -1,6 +1,5 @@
 #include "domain/report.h"
 #include "core/clock.h"
-#include "core/u64set.h"
 #include "db/queries.h"
 #include "domain/aid.h"
 #include "domain/appointment.h"
@@ -17,8 +16,9 @@
 #include <string.h>
 
 /* Adds n to the row with this key (creating it; the last row collects
- * the rest when the table is full). */
-static void bump(struct report_table *t, const char *key, const char *label, int prev, int64_t n)
+ * the rest when the table is full). Returns the row's index: rows do not
+ * move until the tables are sorted at the end. */
+static int bump(struct report_table *t, const char *key, const char *label, int prev, int64_t n)
 {
 	int i;
 	for (i = 0; i < t->nrows; i++)
@@ -39,15 +39,52 @@ static void bump(struct report_table *t, const char *key, const char *label, int
 		t->rows[i].prev += n;
 	else
 		t->rows[i].n += n;
+	return i;
 }
 
-static const char *age_band(const char *birth, int64_t at_day)
+/* The row of each key already met: a year's report bumps the person
+ * tables for 100,000 people per period, and comparing each one's commune
+ * with every row is what would cost. A key not remembered (the cache is
+ * full) goes through bump(). */
+enum { ROW_CACHE = 512 };
+struct row_cache {
+	struct {
+		char key[80];
+		int row;          /* -1: free */
+	} slots[ROW_CACHE];
+};
+
+static void row_cache_init(struct row_cache *c)
 {
-	int y, m, d;
-	if (date_parse(birth, &y, &m, &d) < 0)
+	for (int i = 0; i < ROW_CACHE; i++)
+		c->slots[i].row = -1;
+}
+
+static void bump_cached(struct row_cache *c, struct report_table *t, const char *key, const char *label, int prev)
+{
+	uint32_t h = 2166136261u;
+	for (const char *k = key; *k; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	for (int probe = 0; probe < 8; probe++) {
+		int i = (int)((h + (uint32_t)probe) % ROW_CACHE);
+		if (c->slots[i].row < 0) {
+			c->slots[i].row = bump(t, key, label, prev, 1);
+			cstr_copy(c->slots[i].key, sizeof c->slots[i].key, key);
+			return;
+		}
+		if (strcmp(c->slots[i].key, key) == 0) {
+			*(prev ? &t->rows[c->slots[i].row].prev : &t->rows[c->slots[i].row].n) += 1;
+			return;
+		}
+	}
+	bump(t, key, label, prev, 1);
+}
+
+/* Age band on a civil date (ay, am, ad) of someone born y-m-d (y < 0: unknown). */
+static const char *age_band(int y, int m, int d, int ay, int am, int ad)
+{
+	if (y < 0)
 		return "Non renseigné";
-	int ay, am, ad;
-	civil_from_days(at_day, &ay, &am, &ad);
 	int age = ay - y - (am < m || (am == m && ad < d));
 	if (age < 18)
 		return "Moins de 18 ans";
@@ -62,73 +99,219 @@ static const char *age_band(const char *birth, int64_t at_day)
 	return "75 ans et plus";
 }
 
-/* One period; prev says which column of the rows it fills. */
-static int scan(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_to, int prev, struct activity_report *r,
-		const struct theme_list *theme_names)
+/* The people seen in a period, one bit per person id: ids are dense (one
+ * sequence for every structure), 100,000 of them take 12 KiB, and testing
+ * a bit is cheaper than hashing when a year's report tests every person
+ * twice. */
+struct idset {
+	uint64_t *bits;
+	size_t words, n;
+};
+
+static int idset_add(struct idset *s, int64_t id)
 {
-	struct u64set seen = {0};
-	struct db_stmt *st = db_query(db, SQL_REPORT_ENTRIES, "iii", structure_id, t_from, t_to);
+	if (id < 0)
+		return -1;
+	size_t w = (size_t)id / 64;
+	if (w >= s->words) {
+		size_t words = s->words ? s->words : 1024;
+		while (words <= w)
+			words *= 2;
+		uint64_t *bits = realloc(s->bits, words * sizeof *bits);
+		if (!bits)
+			return -1;
+		memset(bits + s->words, 0, (words - s->words) * sizeof *bits);
+		s->bits = bits;
+		s->words = words;
+	}
+	uint64_t bit = 1ULL << ((uint64_t)id % 64);
+	s->n += !(s->bits[w] & bit);
+	s->bits[w] |= bit;
+	return 0;
+}
+
+static int idset_has(const struct idset *s, int64_t id)
+{
+	return id >= 0 && (size_t)id / 64 < s->words && (s->bits[(size_t)id / 64] >> ((uint64_t)id % 64) & 1);
+}
+
+/* One period of the report, as Paris days and as Unix times (end
+ * exclusive), with the people seen in it. */
+struct period {
+	int64_t day_from, day_to;
+	int64_t t_from, t_to;
+	int prev;                 /* which column of the rows it fills */
+	struct idset seen;
+};
+
+/* Each theme of a comma-separated list counts n mentions. */
+static void bump_themes(struct report_table *t, const char *list, const struct theme_list *names, int prev, int64_t n)
+{
+	char values[800];
+	cstr_copy(values, sizeof values, list);
+	for (char *v = values; *v;) {
+		char *comma = strchr(v, ',');
+		if (comma)
+			*comma = '\0';
+		bump(t, v, theme_label(names, v), prev, n);
+		if (!comma)
+			break;
+		v = comma + 1;
+	}
+}
+
+static void add_entries(struct activity_report *r, const struct period *p, const char *kind, const char *medium,
+			int64_t entries, int64_t minutes)
+{
+	*(p->prev ? &r->entries_prev : &r->entries) += entries;
+	*(p->prev ? &r->minutes_prev : &r->minutes) += minutes;
+	bump(&r->tables[RT_KIND], kind, choice_label(journal_kinds, kind), p->prev, entries);
+	bump(&r->tables[RT_MEDIUM], medium, choice_label(journal_media, medium), p->prev, entries);
+}
+
+/* The recount: one indexed range scan of the period's raw entries. Kept as
+ * the reference the aggregates are checked against (REPORT_RECOUNT). */
+static int recount_entries(struct db *db, const struct report_scope *s, struct period *p, struct activity_report *r,
+			   const struct theme_list *theme_names)
+{
+	struct db_stmt *st =
+		db_query(db, SQL_REPORT_ENTRIES, "iiii", s->structure_id, p->t_from, p->t_to, s->worker_id);
 	if (!st)
 		return -1;
-	int64_t people = 0, new_people = 0, entries = 0, minutes = 0;
 	int rc;
 	while ((rc = db_step(st)) == 1) {
-		entries++;
-		minutes += db_col_int(st, 4);
-		bump(&r->tables[RT_KIND], db_col_text(st, 1), choice_label(journal_kinds, db_col_text(st, 1)), prev, 1);
-		bump(&r->tables[RT_MEDIUM], db_col_text(st, 2), choice_label(journal_media, db_col_text(st, 2)), prev, 1);
-		char values[800];
-		cstr_copy(values, sizeof values, db_col_text(st, 3));
-		for (char *t = values; *t;) {
-			char *comma = strchr(t, ',');
-			if (comma)
-				*comma = '\0';
-			bump(&r->tables[RT_THEME], t, theme_label(theme_names, t), prev, 1);
-			if (!comma)
-				break;
-			t = comma + 1;
-		}
-		if (u64set_add(&seen, (uint64_t)db_col_int(st, 0)) < 0) {
+		add_entries(r, p, db_col_text(st, 1), db_col_text(st, 2), 1, db_col_int(st, 4));
+		bump_themes(&r->tables[RT_THEME], db_col_text(st, 3), theme_names, p->prev, 1);
+		if (idset_add(&p->seen, db_col_int(st, 0)) < 0) {
 			rc = -1;
 			break;
 		}
 	}
 	db_done(st);
-	/* Person figures, once per person seen in the period. */
-	st = rc < 0 ? NULL : db_query(db, SQL_REPORT_PERSONS, "i", structure_id);
-	if (st) {
-		while ((rc = db_step(st)) == 1) {
-			if (!u64set_has(&seen, (uint64_t)db_col_int(st, 0)))
-				continue;
-			people++;
-			int64_t created = db_col_int(st, 4);
-			if (created >= t_from && created < t_to)
-				new_people++;
-			const char *band = age_band(db_col_text(st, 1), t_to / 86400);
-			bump(&r->tables[RT_AGE], band, band, prev, 1);
-			const char *civ = db_col_text(st, 2);
-			const char *sex = !strcmp(civ, "Mme") ? "Femmes" : !strcmp(civ, "M.") ? "Hommes" : "Non précisé";
-			bump(&r->tables[RT_SEX], sex, sex, prev, 1);
-			const char *commune = db_col_text(st, 3)[0] ? db_col_text(st, 3) : "Non renseignée";
-			bump(&r->tables[RT_COMMUNE], commune, commune, prev, 1);
-		}
-		db_done(st);
-	}
-	u64set_free(&seen);
-	if (rc < 0)
+	return rc;
+}
+
+/* Adds the first column of every row to the set, and finishes the statement. */
+static int collect_ids(struct db_stmt *st, struct idset *seen)
+{
+	if (!st)
 		return -1;
-	if (prev) {
-		r->people_prev = people;
-		r->new_people_prev = new_people;
-		r->entries_prev = entries;
-		r->minutes_prev = minutes;
-	} else {
-		r->people = people;
-		r->new_people = new_people;
-		r->entries = entries;
-		r->minutes = minutes;
-	}
+	int rc;
+	while ((rc = db_step(st)) == 1)
+		if (idset_add(seen, db_col_int(st, 0)) < 0) {
+			rc = -1;
+			break;
+		}
+	db_done(st);
+	return rc;
+}
+
+/* The people seen in the whole months of one year (bit m-1 for month m):
+ * the month's rows for one or two months, else one row per person and year. */
+static int people_of_months(struct db *db, const struct report_scope *s, int year, int mask, struct idset *seen)
+{
+	if (__builtin_popcount((unsigned)mask) > 2)
+		return collect_ids(db_query(db, SQL_REPORT_AGG_PERSON_YEAR, "iiii", s->structure_id, s->worker_id,
+					    (int64_t)year, (int64_t)mask),
+				   seen);
+	for (int m = 0; m < 12; m++)
+		if (mask & (1 << m) && collect_ids(db_query(db, SQL_REPORT_AGG_PERSON_MONTH, "iii", s->structure_id,
+							     s->worker_id, (int64_t)year * 12 + m),
+						    seen) < 0)
+			return -1;
 	return 0;
+}
+
+/* The same figures from the aggregates: the period's day rows (a few per
+ * day), and the people seen, read by whole months and years where the
+ * period covers them and by day only in the months it covers in part. The
+ * cost follows the number of days and of people, not of entries. */
+static int aggregate_entries(struct db *db, const struct report_scope *s, struct period *p, struct activity_report *r,
+			     const struct theme_list *theme_names)
+{
+	struct db_stmt *st = db_query(db, SQL_REPORT_AGG_DAYS, "iiii", s->structure_id, s->worker_id, p->day_from,
+				      p->day_to);
+	int rc = st ? 1 : -1;
+	while (st && (rc = db_step(st)) == 1)
+		add_entries(r, p, db_col_text(st, 0), db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3));
+	db_done(st);
+	st = rc < 0 ? NULL
+		    : db_query(db, SQL_REPORT_AGG_THEMES, "iiii", s->structure_id, s->worker_id, p->day_from, p->day_to);
+	rc = st ? 1 : -1;
+	while (st && (rc = db_step(st)) == 1)
+		bump_themes(&r->tables[RT_THEME], db_col_text(st, 0), theme_names, p->prev, db_col_int(st, 1));
+	db_done(st);
+	int year = 0, mask = 0;
+	for (int64_t day = p->day_from; rc >= 0 && day <= p->day_to;) {
+		int y, m, d;
+		civil_from_days(day, &y, &m, &d);
+		int64_t first = day - (d - 1), last = days_from_civil(m == 12 ? y + 1 : y, m % 12 + 1, 1) - 1;
+		int64_t end = last < p->day_to ? last : p->day_to;
+		if (day == first && end == last) {
+			if (mask && y != year) {
+				rc = people_of_months(db, s, year, mask, &p->seen);
+				mask = 0;
+			}
+			year = y;
+			mask |= 1 << (m - 1);
+		} else {
+			rc = collect_ids(db_query(db, SQL_REPORT_AGG_PERSON_DAYS, "iiii", s->structure_id, s->worker_id, day,
+						  end),
+					 &p->seen);
+		}
+		day = end + 1;
+	}
+	if (rc >= 0 && mask)
+		rc = people_of_months(db, s, year, mask, &p->seen);
+	return rc;
+}
+
+/* Person figures, once per person seen in each period: one pass over the
+ * structure's persons serves both periods. */
+static int count_people(struct db *db, int64_t structure_id, struct period periods[2], struct activity_report *r)
+{
+	if (!periods[0].seen.n && !periods[1].seen.n)
+		return 0;
+	struct row_cache *cache = malloc(3 * sizeof *cache);
+	struct db_stmt *st = cache ? db_query(db, SQL_REPORT_PERSONS, "i", structure_id) : NULL;
+	if (!st) {
+		free(cache);
+		return -1;
+	}
+	for (int i = 0; i < 3; i++)
+		row_cache_init(&cache[i]);
+	int at[2][3]; /* the day each period's ages are computed on: its last */
+	for (int k = 0; k < 2; k++)
+		civil_from_days(periods[k].t_to / 86400, &at[k][0], &at[k][1], &at[k][2]);
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		int64_t id = db_col_int(st, 0);
+		int in[2] = {idset_has(&periods[0].seen, id), idset_has(&periods[1].seen, id)};
+		if (!in[0] && !in[1])
+			continue;
+		int y, m, d;
+		if (date_parse(db_col_text(st, 1), &y, &m, &d) < 0)
+			y = -1;
+		const char *civ = db_col_text(st, 2);
+		const char *sex = !strcmp(civ, "Mme") ? "Femmes" : !strcmp(civ, "M.") ? "Hommes" : "Non précisé";
+		const char *commune = db_col_text(st, 3)[0] ? db_col_text(st, 3) : "Non renseignée";
+		int64_t created = db_col_int(st, 4);
+		for (int k = 0; k < 2; k++) {
+			const struct period *p = &periods[k];
+			if (!in[k])
+				continue;
+			*(p->prev ? &r->people_prev : &r->people) += 1;
+			if (created >= p->t_from && created < p->t_to)
+				*(p->prev ? &r->new_people_prev : &r->new_people) += 1;
+			const char *band = age_band(y, m, d, at[k][0], at[k][1], at[k][2]);
+			bump_cached(&cache[0], &r->tables[RT_AGE], band, band, p->prev);
+			bump_cached(&cache[1], &r->tables[RT_SEX], sex, sex, p->prev);
+			bump_cached(&cache[2], &r->tables[RT_COMMUNE], commune, commune, p->prev);
+		}
+	}
+	db_done(st);
+	free(cache);
+	return rc;
 }
 
 /* Orientations proposed in the period: by need, by partner type, and
@@ -253,6 +436,14 @@ static int64_t local_midnight(int64_t day)
 int report_activity(struct db *db, int64_t structure_id, const char *from, const char *to,
 		    struct activity_report *r, struct buf *err)
 {
+	struct report_scope scope = {structure_id, 0};
+	return report_compute(db, &scope, from, to, REPORT_AGGREGATES, r, err);
+}
+
+int report_compute(struct db *db, const struct report_scope *scope, const char *from, const char *to,
+		   enum report_method how, struct activity_report *r, struct buf *err)
+{
+	int64_t structure_id = scope->structure_id;
 	memset(r, 0, sizeof *r);
 	int y1, m1, d1, y2, m2, d2;
 	if (!from || date_parse(from, &y1, &m1, &d1) < 0 || !to || date_parse(to, &y2, &m2, &d2) < 0) {
@@ -294,16 +485,25 @@ int report_activity(struct db *db, int64_t structure_id, const char *from, const
 		r->tables[t].title = titles[t][0];
 		r->tables[t].unit = titles[t][1];
 	}
+	struct period periods[2] = {
+		{day_from, day_to, local_midnight(day_from), local_midnight(day_to + 1), 0, {0}},
+		{day_from - len, day_from - 1, local_midnight(day_from - len), local_midnight(day_from), 1, {0}},
+	};
 	struct theme_list *themes = malloc(sizeof *themes);
 	int rc = themes ? themes_load(db, structure_id, themes) : -1;
-	if (rc >= 0)
-		rc = scan(db, structure_id, local_midnight(day_from), local_midnight(day_to + 1), 0, r, themes);
-	if (rc >= 0)
-		rc = scan(db, structure_id, local_midnight(day_from - len), local_midnight(day_from), 1, r, themes);
+	for (int k = 0; k < 2 && rc >= 0; k++)
+		rc = how == REPORT_RECOUNT ? recount_entries(db, scope, &periods[k], r, themes)
+					   : aggregate_entries(db, scope, &periods[k], r, themes);
 	free(themes);
 	if (rc >= 0)
+		rc = count_people(db, structure_id, periods, r);
+	free(periods[0].seen.bits);
+	free(periods[1].seen.bits);
+	/* The other sections have no worker filter yet: a worker's report
+	 * is their journal's figures only. */
+	if (rc >= 0 && !scope->worker_id)
 		rc = report_procedures(db, structure_id, r->from, r->to, local_midnight(day_from), local_midnight(day_to + 1), 0, r);
-	if (rc >= 0)
+	if (rc >= 0 && !scope->worker_id)
 		rc = report_procedures(db, structure_id, r->prev_from, r->prev_to, local_midnight(day_from - len),
 				       local_midnight(day_from), 1, r);
 	if (rc < 0) {

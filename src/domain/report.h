@@ -5,9 +5,9 @@
  * spent; each figure beside the same figure for the previous period of the
  * same length.
  *
- * Aggregation is done in C over one indexed range scan of the period's
- * entries: SQLite has no hash aggregation, and one pass is cheaper than a
- * GROUP BY per table (see reference/baselines.md).
+ * The journal's figures come from aggregates that triggers keep up to date
+ * on every write (migration 012), summed in C: SQLite has no hash
+ * aggregation, and one pass is cheaper than a GROUP BY per table.
  */
 #ifndef LIEN_DOMAIN_REPORT_H
 #define LIEN_DOMAIN_REPORT_H
@@ -55,9 +55,30 @@ struct activity_report {
 };
 
 /* Computes the report of a structure between two dates (inclusive, local
- * French dates "YYYY-MM-DD" or "JJ/MM/AAAA"). 0, or -1 with a message. */
+ * French dates "YYYY-MM-DD" or "JJ/MM/AAAA"), from the aggregates.
+ * 0, or -1 with a message. */
 int report_activity(struct db *db, int64_t structure_id, const char *from, const char *to,
 		    struct activity_report *r, struct buf *err);
+
+/* Whose figures: a structure, or one of its workers. A worker's report has
+ * the figures of the entries they wrote (people seen, entries, time, kinds,
+ * media, themes); démarches, aid, appointments, diagnostics and
+ * orientations have no worker filter yet and stay empty. Journal entries
+ * record no site: a site's report needs that column first (the aggregates
+ * would then take it as one more key, like author_id). */
+struct report_scope {
+	int64_t structure_id;
+	int64_t worker_id;        /* 0: the whole structure */
+};
+/* REPORT_AGGREGATES reads the tables the journal's triggers keep up to
+ * date (migration 012): the cost follows the days and people of the
+ * period, not its entries. REPORT_RECOUNT scans the raw entries: the
+ * reference the aggregates are tested against. Same figures either way,
+ * except that a table with more than REPORT_MAX_ROWS keys folds those met
+ * last into « Autres », and the two ways meet themes in different orders. */
+enum report_method { REPORT_AGGREGATES, REPORT_RECOUNT };
+int report_compute(struct db *db, const struct report_scope *scope, const char *from, const char *to,
+		   enum report_method how, struct activity_report *r, struct buf *err);
 
 /* The baromètre: the survey's findings (overload, loss of human contact,
  * doing things in people's place) as figures a team can watch, month by

@@ -74,3 +74,18 @@ pdftotext r.pdf - | grep -q "Temps passé avec ou pour les personnes (minutes) :
 iconv -f WINDOWS-1252 -t UTF-8 w.csv | grep -q '"Totaux";"Échanges notés"'
 expect_err "Période invalide" 1 "$LIEN" report activity --db t.db --structure 1 --from 31/02/2026 --to "$today"
 expect_err "précède" 1 "$LIEN" report activity --db t.db --structure 1 --from "$today" --to 01/01/2020
+# The aggregates the journal's triggers keep give the recount's figures,
+# for the structure and for one worker (who wrote every entry above).
+"$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" > agg.txt
+"$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --recount > raw.txt
+cmp agg.txt raw.txt
+worker=$(sqlite3 t.db "SELECT login FROM users WHERE id = 2")
+out=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --worker "$worker")
+echo "$out" | grep -Eq 'Personnes reçues +2 +1$'
+echo "$out" | grep -Eq 'Échanges notés +4 +1$'
+raw=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --worker "$worker" --recount)
+[ "$out" = "$raw" ]
+# Timing goes to stderr, the report is unchanged.
+"$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --timing 2>&1 >/dev/null |
+	grep -q "calcul du rapport"
+expect_err "pas de compte" 1 "$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --worker personne

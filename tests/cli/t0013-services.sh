@@ -95,6 +95,13 @@ printf 'id,pivot,nom,commune,code_postal,adresse,date_maj,services\nA1,123456789
 grep -q "structures : 1 créée" out
 grep -q "^enregistrement A2 (ligne 3) : services : « Cuisine » n'est pas une valeur du schéma 1.0$" err
 [ "$(q "SELECT attribution FROM dir_sources WHERE name = 'essai-csv'")" = essai-csv ]
+# Values of the wrong JSON type: the record by its id (or rank), the field, the reason.
+printf '{"structures": [42,\n {"source": "essai", "id": "t1", "nom": ["x"], "date_maj": "2026-01-05", "latitude": "50.1"}],\n "services": [{"source": "essai", "id": "t2", "structure_id": "ok", "nom": "Colis", "description": "Colis le mardi.", "date_maj": "2026-01-05", "thematiques": "alimentation"}]}\n' > types.json
+"$LIEN" import services types.json --db t.db >out 2>err
+grep -q "rejetés : 3" out
+grep -q "^enregistrement n°1 (structure) : un objet JSON est attendu$" err
+grep -q "^enregistrement t1 (structure) : nom : un texte est attendu ; latitude : un nombre est attendu" err
+grep -q "^enregistrement t2 (service) : thematiques : une liste est attendue$" err
 
 # A dry run reports the same and writes nothing.
 sums > before
@@ -103,7 +110,7 @@ sums > after
 cmp before after
 # An unusable file: refused whole, nothing written.
 printf '{"structures": [\n  {"source": "essai", "id": "x1", "nom": "Nouveau", "date_maj": "2026-01-05"},\n  {"source": "essai" "id": "x2"}\n]}\n' > broken.json
-expect_err "JSON invalide ligne 3" 1 "$LIEN" import services broken.json --db t.db
+expect_err "JSON invalide ligne 3, colonne 22 : syntaxe incorrecte" 1 "$LIEN" import services broken.json --db t.db
 expect_err "rien n'a été écrit" 1 "$LIEN" import services broken.json --db t.db
 head -c 5000 "$S/di-v1-from-lmn-nouvelle-caledonie.DERIVED.json" > cut.json
 expect_err "JSON invalide" 1 "$LIEN" import services cut.json --db t.db

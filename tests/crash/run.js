@@ -11,6 +11,7 @@
  * Node 20 built-ins only; every request goes to 127.0.0.1.
  */
 'use strict';
+const backend = require('../lib/backend');
 
 const { request, form, cookieOf, csrfOf } = require('../lib/http');
 const cp = require('node:child_process');
@@ -120,8 +121,10 @@ async function main() {
 			await Promise.all(writers);
 
 			const problems = [];
-			const integrity = sql('PRAGMA integrity_check');
-			if (integrity !== 'ok')
+			/* SQLite's own check of the file (PostgreSQL, not killed here,
+			 * has its pages checked by itself). */
+			const integrity = backend.onPostgres ? null : sql('PRAGMA integrity_check');
+			if (integrity !== null && integrity !== 'ok')
 				problems.push(`integrity_check: ${integrity}`);
 			const names = new Set(sql('SELECT birth_name FROM persons').split('\n'));
 			const lost = acked.persons.filter((n) => !names.has(n));

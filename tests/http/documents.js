@@ -213,7 +213,7 @@ module.exports = function documentsTests(h) {
 		const r = await upload('doc.ts', id, { data: PDF, filename: 'Relevé de compte.pdf', retour: `/personnes/${id}#pieces-jointes` });
 		redirect(r, `/personnes/${id}#pieces-jointes`, 'upload');
 		D.pdf = count('SELECT max(id) FROM documents');
-		eq(sql(DB, `SELECT (structure_id = (SELECT structure_id FROM users WHERE id = ${U['doc.ts'].id})) || '|' || person_id || '|' || object_type || '|' || object_id || '|' || name || '|' || mime || '|' || size || '|' || uploaded_by FROM documents WHERE id = ${D.pdf}`),
+		eq(sql(DB, `SELECT CASE WHEN structure_id = (SELECT structure_id FROM users WHERE id = ${U['doc.ts'].id}) THEN 1 ELSE 0 END || '|' || person_id || '|' || object_type || '|' || object_id || '|' || name || '|' || mime || '|' || size || '|' || uploaded_by FROM documents WHERE id = ${D.pdf}`),
 		   `1|${id}|person|${id}|Relevé de compte.pdf|application/pdf|${PDF.length}|${U['doc.ts'].id}`, 'the row');
 		const storage = storageOf(D.pdf);
 		assert(/^[A-Za-z0-9_-]{43}$/.test(storage), `a random storage name: ${storage}`);

@@ -623,7 +623,7 @@ module.exports = function persons(h) {
 		status(await post(b, `/taches/${taskId}/confier`, { assignee: String(U['p.tsb'].id), retour: '/' }), 404, 'B reassigns A\'s task');
 		eq(count(`SELECT count(*) FROM journal_entries WHERE person_id = ${id}`), entries, 'A\'s journal');
 		eq(one(`SELECT birth_name || '|' || version FROM persons WHERE id = ${id}`), `Lefèvre|${version}`, 'A\'s file');
-		eq(one(`SELECT COALESCE(done_at, 'open') || '|' || assignee_id FROM tasks WHERE id = ${taskId}`), `open|${U['p.ts1'].id}`, 'A\'s task');
+		eq(one(`SELECT COALESCE(CAST(done_at AS TEXT), 'open') || '|' || assignee_id FROM tasks WHERE id = ${taskId}`), `open|${U['p.ts1'].id}`, 'A\'s task');
 		eq(count(`SELECT count(*) FROM person_referents WHERE person_id = ${id} AND user_id = ${U['p.tsb'].id}`), 0, 'B made referent of A\'s file');
 		eq(count(`SELECT count(*) FROM household_members WHERE person_id = ${id}`), 0, 'household written by B');
 		/* B's own file: the same person is not proposed as a duplicate of A's. */
@@ -636,7 +636,7 @@ module.exports = function persons(h) {
 		/* Merging A's file into B's is refused. */
 		const m = await post(b, `/personnes/${P.B}/fusionner`, { doublon: fileNumber(id) });
 		assert(m.status >= 400 && m.status < 500, `B merges A's file: ${m.status}`);
-		eq(one(`SELECT status || '|' || COALESCE(merged_into, '') FROM persons WHERE id = ${id}`), 'active|', 'A\'s file after B\'s merge attempt');
+		eq(one(`SELECT status || '|' || COALESCE(CAST(merged_into AS TEXT), '') FROM persons WHERE id = ${id}`), 'active|', 'A\'s file after B\'s merge attempt');
 		/* And A's worker cannot reach B's file. */
 		status(await client('p.ts1').get(`/personnes/${P.B}`), 404, 'A GET B\'s file');
 	});
@@ -691,7 +691,7 @@ module.exports = function persons(h) {
 		redirect(await post(a, `/personnes/${id}/taches`, { text: 'Appeler le bailleur TASK-77', due, assignee: String(U['p.ts2'].id) }),
 			 `/personnes/${id}#taches`, 'task for the colleague');
 		const tid = Number(one("SELECT id FROM tasks WHERE text = 'Appeler le bailleur TASK-77'"));
-		eq(one(`SELECT assignee_id || '|' || due_date || '|' || COALESCE(done_at, 'open') FROM tasks WHERE id = ${tid}`),
+		eq(one(`SELECT assignee_id || '|' || due_date || '|' || COALESCE(CAST(done_at AS TEXT), 'open') FROM tasks WHERE id = ${tid}`),
 		   `${U['p.ts2'].id}|${due.split('/').reverse().join('-')}|open`, 'stored task');
 		hasNot((await a.get('/')).body, 'TASK-77', 'the task on its creator\'s home page');
 		const homeB = await b.get('/');
@@ -701,7 +701,7 @@ module.exports = function persons(h) {
 		has(late[1], `href="/personnes/${id}"`, 'the task links to the file');
 		has(late[1], `action="/taches/${tid}/fait"`, 'the "done" form');
 		redirect(await post(b, `/taches/${tid}/fait`, { fait: '1', retour: '/' }), '/', 'task done');
-		assert(one(`SELECT COALESCE(done_at, 'open') FROM tasks WHERE id = ${tid}`) !== 'open', 'done_at set');
+		assert(one(`SELECT COALESCE(CAST(done_at AS TEXT), 'open') FROM tasks WHERE id = ${tid}`) !== 'open', 'done_at set');
 		hasNot((await b.get('/')).body, 'TASK-77', 'a done task on the home page');
 		assert(auditCount('task.done', id, U['p.ts2'].id) >= 1, 'task.done audited');
 		/* Structure B's task is out of reach for A. */
@@ -710,7 +710,7 @@ module.exports = function persons(h) {
 		const btid = Number(one("SELECT id FROM tasks WHERE text = 'Tâche de B TASK-B'"));
 		status(await post(a, `/taches/${btid}/fait`, { fait: '1', retour: '/' }), 404, 'A marks B\'s task done');
 		status(await post(a, `/taches/${btid}/confier`, { assignee: String(U['p.ts1'].id), retour: '/' }), 404, 'A takes B\'s task');
-		eq(one(`SELECT COALESCE(done_at, 'open') || '|' || assignee_id FROM tasks WHERE id = ${btid}`), `open|${U['p.tsb'].id}`, 'B\'s task untouched');
+		eq(one(`SELECT COALESCE(CAST(done_at AS TEXT), 'open') || '|' || assignee_id FROM tasks WHERE id = ${btid}`), `open|${U['p.tsb'].id}`, 'B\'s task untouched');
 		hasNot((await a.get('/')).body, 'TASK-B', 'B\'s task on A\'s home page');
 	});
 
@@ -891,7 +891,7 @@ module.exports = function persons(h) {
 		eq(count(`SELECT count(*) FROM journal_entries WHERE person_id = ${keep}`), 2, 'entries on the file kept');
 		eq(count(`SELECT count(*) FROM tasks WHERE person_id = ${keep} AND text = 'Tâche du doublon MERGETASK'`), 1, 'task moved');
 		eq(one(`SELECT status || '|' || merged_into FROM persons WHERE id = ${dup}`), `archived|${keep}`, 'the duplicate');
-		eq(one(`SELECT status || '|' || COALESCE(merged_into, '') FROM persons WHERE id = ${keep}`), 'active|', 'the file kept');
+		eq(one(`SELECT status || '|' || COALESCE(CAST(merged_into AS TEXT), '') FROM persons WHERE id = ${keep}`), 'active|', 'the file kept');
 		eq(count(`SELECT count(*) FROM audit_log WHERE action = 'person.merge_into' AND object_id = ${keep} AND detail = '${dupNumber}'`), 1, 'person.merge_into audited');
 		eq(count(`SELECT count(*) FROM audit_log WHERE action = 'person.merged' AND object_id = ${dup} AND detail = '${keepNumber}'`), 1, 'person.merged audited');
 		const page = await a.get(`/personnes/${keep}`);

@@ -877,7 +877,7 @@ COMMIT;`);
 	});
 
 	test('reports: every view and export of a report is in the audit log, with the user and the structure', async () => {
-		const rows = sql(RDB, `SELECT action, count(*), count(DISTINCT structure_id), min(user_id IS NOT NULL) FROM audit_log
+		const rows = sql(RDB, `SELECT action, count(*), count(DISTINCT structure_id), min(CASE WHEN user_id IS NOT NULL THEN 1 ELSE 0 END) FROM audit_log
 			WHERE action LIKE 'report.%' GROUP BY action ORDER BY action`).split('\n');
 		const got = Object.fromEntries(rows.map((l) => { const [a, n, s, u] = l.split('|'); return [a, { n: Number(n), s: Number(s), u: Number(u) }]; }));
 		for (const a of ['report.barometer', 'report.export', 'report.export_persons', 'report.view']) {

@@ -17,6 +17,7 @@
  *           that the per-address counter does not disturb the other tests)
  */
 'use strict';
+require('../lib/backend');
 
 const http = require('node:http');
 const net = require('node:net');
@@ -842,7 +843,7 @@ test('route table: every route closed to accueil answers 403, even with a valid 
 		status(res, 403, `accueil ${r.method} ${p}`);
 	}
 	eq(sql(DB, "SELECT count(*) FROM users WHERE login = 'intrus.route'"), '0', 'account created by a refused request');
-	eq(sql(DB, `SELECT disabled || must_change_password FROM users WHERE id = ${ids['out.a']}`), '00', 'colleague untouched');
+	eq(sql(DB, `SELECT CAST(disabled AS TEXT) || CAST(must_change_password AS TEXT) FROM users WHERE id = ${ids['out.a']}`), '00', 'colleague untouched');
 });
 
 test('X-Forwarded-For is ignored without --behind-proxy (no throttling bypass, true address audited)', async () => {

@@ -14,6 +14,7 @@
  * Node 20 built-ins only; every request goes to 127.0.0.1.
  */
 'use strict';
+require('../lib/backend');
 
 const { request, form, cookieOf, csrfOf } = require('../lib/http');
 const crypto = require('node:crypto');

@@ -25,6 +25,7 @@
  * the tests whose name holds TEXT.
  */
 'use strict';
+require('../lib/backend');
 
 const cp = require('node:child_process');
 const fs = require('node:fs');
@@ -963,12 +964,15 @@ test(`crash: ${CRASH_N} SMS due at once, the server SIGKILLed ${CRASH_KILLS} tim
 	const t0 = Date.now();
 	/* One transaction: persons TestNNNN with a mobile each, an appointment
 	 * each tomorrow, and its SMS reminder due now. */
+	/* Zero-padded numbers in SQL both SQLite and PostgreSQL read. */
+	const pad = (width, expr) => `substr(CAST(${10 ** width} + (${expr}) AS TEXT), 2)`;
 	sql(cdb, `BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${CRASH_N})
 INSERT INTO persons(structure_id, file_number, birth_name, first_names, phone, preferred_channel, info_date, info_method,
 	search_name, last_contact_at, created_at, updated_at)
-SELECT 1, printf('CR-%05d', i), 'Charge', printf('Test%04d', i), printf('06 %02d %02d %02d %02d', 10 + i / 1000000, i / 10000 % 100,
-	i / 100 % 100, i % 100), 'sms', '2026-01-01', 'oral_notice', printf('charge test%04d', i), ${now}, ${now}, ${now} FROM n;
+SELECT 1, 'CR-' || ${pad(5, 'i')}, 'Charge', 'Test' || ${pad(4, 'i')}, '06 ' || ${pad(2, '10 + i / 1000000')} || ' ' ||
+	${pad(2, 'i / 10000 % 100')} || ' ' || ${pad(2, 'i / 100 % 100')} || ' ' || ${pad(2, 'i % 100')}, 'sms', '2026-01-01',
+	'oral_notice', 'charge test' || ${pad(4, 'i')}, ${now}, ${now}, ${now} FROM n;
 INSERT INTO appointments(structure_id, worker_id, kind, place, starts_at, ends_at, notes, created_by, created_at, updated_at)
 SELECT 1, ${worker}, 'entretien', 'site', ${now + 86400} + p.id * 1800, ${now + 86400 + 1800} + p.id * 1800, 'crash:' || p.id,
 	${worker}, ${now}, ${now} FROM persons p WHERE p.birth_name = 'Charge';
@@ -1011,7 +1015,7 @@ COMMIT;`);
 				inFlight.set(r.id, r.attempts);
 			segments.push({ from: segFrom, to: at, ms: Date.now() - segStart });
 			console.log(`     crash: kill -9 n° ${k + 1} à ${at} messages reçus par fakesmsc ` +
-				`(${sql(cdb, 'SELECT group_concat(status || \'=\' || n, \' \') FROM (SELECT status, count(*) n FROM outbox GROUP BY status)')})`);
+				`(${sql(cdb, 'SELECT group_concat(status || \'=\' || n, \' \') FROM (SELECT status, count(*) n FROM outbox GROUP BY status) AS t')})`);
 		}
 		const last = { from: fakesmscCount() - base, start: Date.now() };
 		await until('toutes les lignes « sent » ou « delivered »', () =>
@@ -1039,8 +1043,8 @@ COMMIT;`);
 				dupTokens++;
 			}
 		}
-		const statuses = sql(cdb, 'SELECT group_concat(status || \'=\' || n, \' \') FROM (SELECT status, count(*) n FROM outbox GROUP BY status)');
-		const attempts = sql(cdb, 'SELECT group_concat(attempts || \'×\' || n, \' \') FROM (SELECT attempts, count(*) n FROM outbox GROUP BY attempts)');
+		const statuses = sql(cdb, 'SELECT group_concat(status || \'=\' || n, \' \') FROM (SELECT status, count(*) n FROM outbox GROUP BY status) AS t');
+		const attempts = sql(cdb, 'SELECT group_concat(attempts || \'×\' || n, \' \') FROM (SELECT attempts, count(*) n FROM outbox GROUP BY attempts) AS t');
 		/* Of the rows claimed when the server died: those handed to Kannel
 		 * just before were settled by its (retried) delivery report, the
 		 * others were claimed again once the claim had expired, and sent. */

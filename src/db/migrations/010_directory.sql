@@ -14,9 +14,9 @@
 -- data/di-v1-vocabulaires.csv). geo_lat/geo_lon are the
 -- service's coordinates, or its structure's when it has none; geo_cell is
 -- the 0.1° × 0.1° grid cell that holds them (directory_geo_cells).
--- Full-text search uses SQLite FTS5 (words folded: accents and case ignored).
--- SQLite only, like WITHOUT ROWID below: a PostgreSQL backend would use a
--- tsvector column with unaccent and plain tables instead.
+-- Full-text search (words folded: accents and case ignored): SQLite FTS5
+-- tables, PostgreSQL expression indexes over the same columns
+-- (the placeholders between at-signs are expanded in db/dialect.c).
 
 CREATE TABLE dir_sources (
 	id @PK@,
@@ -135,7 +135,7 @@ CREATE TABLE dir_service_themes (
 	theme TEXT NOT NULL,
 	service_id BIGINT NOT NULL REFERENCES dir_services(id),
 	PRIMARY KEY (theme, service_id)
-) WITHOUT ROWID;
+) @WITHOUT_ROWID@;
 
 -- Full text of the services: an index over columns of dir_services itself
 -- (external content, rowid = dir_services.id: the text is not stored
@@ -143,12 +143,7 @@ CREATE TABLE dir_service_themes (
 -- detail=column: words and columns without positions (no phrase or NEAR
 -- queries), cheaper to build. A large pending-terms buffer (hashsize) makes
 -- a national import flush fewer, larger segments.
-CREATE VIRTUAL TABLE dir_services_fts USING fts5(
-	nom, structure_nom, description, commune, thematiques,
-	content = 'dir_services', content_rowid = 'id',
-	tokenize = 'unicode61 remove_diacritics 2', detail = column
-);
-INSERT INTO dir_services_fts(dir_services_fts, rank) VALUES ('hashsize', 67108864);
+@DIR_SERVICES_FTS@
 
 -- A structure's own partners (organisations in no national file)…
 CREATE TABLE dir_local_structures (
@@ -236,11 +231,7 @@ CREATE TABLE dir_local_service_themes (
 	theme TEXT NOT NULL,
 	service_id BIGINT NOT NULL REFERENCES dir_local_services(id),
 	PRIMARY KEY (structure_id, theme, service_id)
-) WITHOUT ROWID;
+) @WITHOUT_ROWID@;
 
 -- The same over the local services (rowid = dir_local_services.id).
-CREATE VIRTUAL TABLE dir_local_services_fts USING fts5(
-	nom, structure_nom, description, commune, thematiques,
-	content = 'dir_local_services', content_rowid = 'id',
-	tokenize = 'unicode61 remove_diacritics 2', detail = column
-);
+@DIR_LOCAL_SERVICES_FTS@

@@ -5,6 +5,8 @@
 // TOTP step used) so that helpers can log in whatever happened before.
 
 const { spawn, execFileSync } = require('node:child_process');
+// On PostgreSQL when LIEN_TEST_PG is set (tests/lib/backend.js).
+const { lienArgs } = require('../../lib/backend');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -38,7 +40,7 @@ class Lien {
 	}
 
 	cli(...args) {
-		return execFileSync(lienBin(), [...args, '--db', this.db], {
+		return execFileSync(lienBin(), lienArgs([...args, '--db', this.db]), {
 			cwd: ROOT,
 			encoding: 'utf8',
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,7 +52,7 @@ class Lien {
 		this.cli('init');
 		this.cli('demo');
 		// A login delay of 0 s would hide the throttling; keep the default.
-		const proc = spawn(lienBin(), ['serve', '--db', this.db, '--listen', '127.0.0.1:0'], {
+		const proc = spawn(lienBin(), lienArgs(['serve', '--db', this.db, '--listen', '127.0.0.1:0']), {
 			cwd: ROOT,
 			stdio: ['ignore', 'pipe', 'pipe'],
 			env: { ...process.env, ASAN_OPTIONS: process.env.ASAN_OPTIONS || 'detect_leaks=0' },
