@@ -51,14 +51,19 @@ struct db_ops {
 	/* Runs SQL text without parameters (several statements): BEGIN,
 	 * COMMIT, a migration. 0 or a negative DB_* error, message in err. */
 	int (*exec_script)(struct db *db, const char *sql, struct buf *err);
-	/* Starts the outermost write transaction. */
+	/* Starts the outermost write transaction; end (may be NULL) is called
+	 * once it is over, committed or rolled back. */
 	int (*begin)(struct db *db);
+	void (*end)(struct db *db);
 	/* 1 when the connection is inside a transaction it did not end. */
 	int (*in_tx)(struct db *db);
 	int (*integrity_check)(struct db *db, struct buf *err);
 	int (*checkpoint)(struct db *db);
 	/* 0 when there is no schema_version table yet. */
 	int (*schema_version)(struct db *db);
+	/* 0 when the connection is known dead (the server closed it while it
+	 * was idle); may be NULL. */
+	int (*alive)(struct db *db);
 	/* Called once on a connection that a server thread keeps. */
 	void (*thread_setup)(struct db *db);
 };

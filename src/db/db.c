@@ -234,6 +234,12 @@ static int script(struct db *db, const char *sql)
 	return rc;
 }
 
+static void tx_end(struct db *db)
+{
+	if (db->ops->end)
+		db->ops->end(db);
+}
+
 int db_begin(struct db *db)
 {
 	if (db->tx_depth++ > 0)
@@ -255,6 +261,7 @@ int db_commit(struct db *db)
 		return db->tx_failed ? DB_ERR : 0;
 	if (db->tx_failed) {
 		script(db, "ROLLBACK");
+		tx_end(db);
 		/* Keep the cause the inner failure recorded (a full disk, say). */
 		return db->last_error = db->last_error ? db->last_error : DB_ERR;
 	}
@@ -263,8 +270,10 @@ int db_commit(struct db *db)
 		int e = db_fail(db, rc);
 		if (db->ops->in_tx(db))
 			script(db, "ROLLBACK");
+		tx_end(db);
 		return e;
 	}
+	tx_end(db);
 	return 0;
 }
 
@@ -280,6 +289,7 @@ void db_rollback(struct db *db)
 	db->tx_depth = 0;
 	if (db->ops->in_tx(db))
 		script(db, "ROLLBACK");
+	tx_end(db);
 }
 
 int db_in_tx(struct db *db)
@@ -410,8 +420,9 @@ struct db *db_thread(void)
 	pthread_once(&thread_key_once, thread_key_make);
 	struct db *db = pthread_getspecific(thread_key);
 	/* A connection that lost its medium or its server is opened again, so
-	 * that the server recovers without a restart. */
-	if (db && db->stale && !db_in_tx(db)) {
+	 * that the server recovers without a restart: a request that starts
+	 * after PostgreSQL came back never meets the old, closed connection. */
+	if (db && !db_in_tx(db) && (db->stale || (db->ops->alive && !db->ops->alive(db)))) {
 		pthread_setspecific(thread_key, NULL);
 		db_close(db);
 		db = NULL;

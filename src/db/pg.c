@@ -17,6 +17,7 @@
 #include "core/log.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,7 @@ static int fail_result(struct db *db, PGresult *res)
 }
 
 static void pg_close(struct db *db);
+static int reconnect(struct pg_db *p);
 
 static struct db *pg_open(const char *url, int flags, struct buf *err)
 {
@@ -438,6 +440,14 @@ static int pg_begin(struct db *db)
 {
 	struct buf err = BUF_INIT;
 	int rc = pg_exec_script(db, "BEGIN; " WRITE_LOCK, &err);
+	/* A connection lost since its last use (the server restarted): BEGIN
+	 * did nothing yet, so it is safe to open a new one and start again. */
+	if (rc < 0 && PQstatus(PG(db)->conn) != CONNECTION_OK && reconnect(PG(db)) == 0) {
+		db->stale = 0;
+		db->last_error = 0;
+		buf_reset(&err);
+		rc = pg_exec_script(db, "BEGIN; " WRITE_LOCK, &err);
+	}
 	if (rc < 0) {
 		log_error("BEGIN: %s", buf_cstr(&err));
 		if (PQtransactionStatus(PG(db)->conn) == PQTRANS_INERROR)
@@ -485,6 +495,28 @@ static int pg_schema_version(struct db *db)
 	return v;
 }
 
+/* An idle connection has nothing to read: a server that shut down sent
+ * it a last error and closed it. Anything readable means open a new one
+ * (without a round trip to find out). */
+static int pg_alive(struct db *db)
+{
+	PGconn *c = PG(db)->conn;
+	struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+	return PQstatus(c) == CONNECTION_OK && p.fd >= 0 && poll(&p, 1, 0) == 0;
+}
+
+/* Opens the connection again, its prepared statements gone with it. */
+static int reconnect(struct pg_db *p)
+{
+	for (int i = 0; i < STMT_CACHE; i++)
+		if (p->cache[i].base.sql) {
+			stmt_clear(&p->cache[i]);
+			p->cache[i].base.sql = NULL;
+		}
+	PQreset(p->conn);
+	return PQstatus(p->conn) == CONNECTION_OK ? 0 : -1;
+}
+
 PGconn *db_pg_conn(struct db *db)
 {
 	return db->ops == &db_pg_ops ? PG(db)->conn : NULL;
@@ -515,5 +547,6 @@ const struct db_ops db_pg_ops = {
 	.integrity_check = pg_integrity_check,
 	.checkpoint = pg_checkpoint,
 	.schema_version = pg_schema_version,
+	.alive = pg_alive,
 	.thread_setup = NULL,
 };
