@@ -17,13 +17,7 @@ DB=var/bench-persons-$PERSONS-$EVENTS.db
 . bench/lib.sh
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY || true
 
-if [ ! -f "$DB" ]; then
-	echo "Génération de $PERSONS personnes et $EVENTS échanges dans $DB (une seule fois)…"
-	mkdir -p var
-	rm -f "$DB" "${DB%.db}.key"
-	"$LIEN" init --db "$DB" >/dev/null
-	"$LIEN" demo --db "$DB" --persons "$PERSONS" --events "$EVENTS" >/dev/null
-fi
+demo_db "$DB" "$PERSONS" "$EVENTS"
 # Measure on a copy: the entry benchmark writes.
 T=$(mktemp -d "${TMPDIR:-/tmp}/lien-bench-persons.XXXXXX")
 PID=

@@ -43,6 +43,7 @@
 set -eu
 
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 LIEN=${LIEN_BIN:-build/lien}
 PERSONS=${BENCH_PG_PERSONS:-10000}
 EVENTS=${BENCH_PG_EVENTS:-100000}
@@ -102,19 +103,7 @@ free_port() {
 "$LIEN" init --db "$T/db/probe.db" >/dev/null || die "lien init a échoué"
 SCHEMA=$(sqlite3 "$T/db/probe.db" "SELECT max(version) FROM schema_version")
 DB=var/bench-pg-$PERSONS-$EVENTS-v$SCHEMA.db
-if [ ! -f "$DB" ]; then
-	echo "Génération de $PERSONS personnes et $EVENTS échanges dans $DB (une seule fois)…"
-	mkdir -p var
-	# Generated under a temporary name: an interrupted generation leaves no cache.
-	NEW=${DB%.db}.new.db
-	rm -f "$NEW" "$NEW-wal" "$NEW-shm" "${NEW%.db}.key"
-	"$LIEN" init --db "$NEW" >/dev/null
-	"$LIEN" demo --db "$NEW" --persons "$PERSONS" --events "$EVENTS" >/dev/null
-	sqlite3 "$NEW" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-	mv "${NEW%.db}.key" "${DB%.db}.key"
-	mv "$NEW" "$DB"
-	rm -f "$NEW-wal" "$NEW-shm"
-fi
+demo_db "$DB" "$PERSONS" "$EVENTS"
 cp "$DB" "$T/db/b.db"
 cp "${DB%.db}.key" "$T/db/b.key"
 KEY=$T/db/b.key
@@ -188,19 +177,7 @@ start_nginx() {
 	while [ $tries -lt 10 ]; do
 		tries=$((tries + 1))
 		NPORT=$(free_port)
-		cat >"$N/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $N/nginx.pid;
-error_log $N/error.log warn;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	client_body_temp_path $N/tmp/body;
-	proxy_temp_path $N/tmp/proxy;
-	fastcgi_temp_path $N/tmp/fastcgi;
-	uwsgi_temp_path $N/tmp/uwsgi;
-	scgi_temp_path $N/tmp/scgi;
+		{ nginx_head "$N" 1 4096; cat <<EOF; } >"$N/nginx.conf"
 	keepalive_timeout 65;
 	keepalive_requests 1000000;
 	upstream lien {

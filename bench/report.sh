@@ -19,6 +19,7 @@
 # Environment: LIEN_BIN, BENCH_RUNS (5), BENCH_SIZES ("10000:200000 100000:200000 100000:2000000")
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 LIEN=${LIEN_BIN:-build/lien}
 RUNS=${BENCH_RUNS:-5}
 T=$(mktemp -d "${TMPDIR:-/tmp}/lien-bench-report.XXXXXX")
@@ -40,13 +41,7 @@ prepare() {
 	p=$1 e=$2
 	src=var/bench-report-$p-$e.db
 	[ "$e" = 2000000 ] && [ "$p" = 100000 ] && src=var/bench-persons-$p-$e.db
-	if [ ! -f "$src" ]; then
-		echo "Génération de $p personnes et $e échanges dans $src (une seule fois)…" >&2
-		mkdir -p var
-		rm -f "$src" "${src%.db}.key"
-		"$LIEN" init --db "$src" >/dev/null
-		"$LIEN" demo --db "$src" --persons "$p" --events "$e" >/dev/null
-	fi
+	demo_db "$src" "$p" "$e"
 	cp "$src" "$T/b.db"
 	cp "${src%.db}.key" "$T/b.key"
 	before=$(sqlite3 "$T/b.db" "SELECT max(version) FROM schema_version")

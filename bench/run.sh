@@ -23,6 +23,7 @@
 set -eu
 
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 LIEN=${LIEN_BIN:-build/lien}
 SECS=${BENCH_SECONDS:-10}
 WARM=${BENCH_WARMUP:-2}
@@ -121,19 +122,7 @@ add_headers() {
 # --- nginx ----------------------------------------------------------------
 N="$T/nginx"
 start_nginx() {
-	cat >"$N/nginx.conf" <<EOF
-worker_processes 2;
-daemon off;
-pid $N/nginx.pid;
-error_log $N/error.log warn;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path $N/tmp/body;
-	proxy_temp_path $N/tmp/proxy;
-	fastcgi_temp_path $N/tmp/fastcgi;
-	uwsgi_temp_path $N/tmp/uwsgi;
-	scgi_temp_path $N/tmp/scgi;
+	{ nginx_head "$N" 2 1024; cat <<EOF; } >"$N/nginx.conf"
 	types { }
 	default_type "text/html; charset=utf-8";
 	sendfile on;

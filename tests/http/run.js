@@ -43,14 +43,7 @@ function test(name, fn) {
 	tests.push({ name, fn });
 }
 
-class AssertionError extends Error {}
-function fail(msg) {
-	throw new AssertionError(msg);
-}
-function assert(cond, msg) {
-	if (!cond)
-		fail(msg);
-}
+const { AssertionError, fail, assert } = require('../lib/web');
 function eq(got, want, what) {
 	if (got !== want)
 		fail(`${what}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);

@@ -46,6 +46,8 @@ function createDatabase(file) {
  * stays a file beside where the database would have been. */
 function lienArgs(args) {
 	const out = [...args];
+	if (!PG)
+		return out;
 	const i = out.indexOf('--db');
 	if (i < 0 || i + 1 >= out.length || /^postgres/.test(out[i + 1]))
 		return out;

@@ -51,6 +51,33 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
+const {
+	AssertionError, fail, assert, eq, has, hasNot, short, sleep, textOf, unescapeHtml, request, encodeForm, Client,
+	csrfOf, hiddenFields, status,
+} = require('../lib/web');
+
+/* A browser whose requests name their server: one session on A, B or nginx. */
+class PortClient extends Client {
+	constructor(jar) {
+		super(null, jar);
+	}
+
+	req(port, method, urlPath, opts = {}) {
+		return super.req(method, urlPath, { ...opts, port });
+	}
+
+	get(port, urlPath, opts) {
+		return this.req(port, 'GET', urlPath, opts);
+	}
+
+	post(port, urlPath, fields, opts = {}) {
+		return this.req(port, 'POST', urlPath, {
+			...opts,
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: encodeForm({ csrf: this.csrf, ...fields }),
+		});
+	}
+}
 
 const kannel = require('../lib/kannel.js');
 
@@ -74,27 +101,6 @@ const HOUSEKEEPING_S = 60;  /* src/cmd/serve.c: 30 ticks of 2 s */
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
-class AssertionError extends Error {}
-function fail(msg) {
-	throw new AssertionError(msg);
-}
-function assert(cond, msg) {
-	if (!cond)
-		fail(msg);
-}
-function eq(got, want, what) {
-	if (got !== want)
-		fail(`${what}: attendu ${JSON.stringify(want)}, obtenu ${JSON.stringify(got)}`);
-}
-function has(hay, needle, what) {
-	if (!String(hay).includes(needle))
-		fail(`${what}: ${JSON.stringify(needle)} absent de ${JSON.stringify(short(hay, 300))}`);
-}
-function short(s, n = 200) {
-	s = String(s);
-	return s.length > n ? s.slice(0, n) + '…' : s;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const nowS = () => Math.floor(Date.now() / 1000);
 
 async function until(what, fn, ms = 10000, step = 100) {
@@ -109,14 +115,6 @@ async function until(what, fn, ms = 10000, step = 100) {
 	}
 }
 
-function textOf(html) {
-	const main = /<main[^>]*>([\s\S]*?)<\/main>/.exec(html);
-	return unescapeHtml((main ? main[1] : html).replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
-}
-function unescapeHtml(s) {
-	return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
-		.replace(/&#39;/g, '\'').replace(/&#x27;/g, '\'').replace(/&amp;/g, '&');
-}
 
 /* A number as letters (names refuse digits): 0 → "Aa", 1 → "Ab"… */
 function letters(n) {
@@ -319,93 +317,11 @@ function smsRelay(name, upstreamPort) {
 /* ------------------------------------------------------------------ */
 /* HTTP with a cookie jar                                              */
 
-function request(port, method, urlPath, { headers = {}, body, timeout = 30000 } = {}) {
-	return new Promise((resolve, reject) => {
-		const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers, agent: false }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-			res.on('error', reject);
-		});
-		req.setTimeout(timeout, () => req.destroy(new Error(`${method} ${urlPath} : pas de réponse en ${timeout / 1000} s`)));
-		req.on('error', reject);
-		if (body !== undefined)
-			req.write(body);
-		req.end();
-	});
-}
 
-function encodeForm(fields) {
-	const p = new URLSearchParams();
-	for (const [k, v] of Object.entries(fields))
-		for (const x of Array.isArray(v) ? v : [v])
-			if (x !== undefined && x !== null)
-				p.append(k, String(x));
-	return p.toString();
-}
 
-/* A browser: one cookie jar, which may talk to any port (server A, B or
- * nginx) — the same session on all of them. */
-class Client {
-	constructor(jar = new Map()) {
-		this.jar = jar;
-	}
 
-	async req(port, method, urlPath, { headers = {}, body, timeout } = {}) {
-		const h = { ...headers };
-		if (this.jar.size)
-			h.Cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-		if (body !== undefined)
-			h['Content-Length'] = Buffer.byteLength(body);
-		const res = await request(port, method, urlPath, { headers: h, body, timeout });
-		for (const sc of res.headers['set-cookie'] || []) {
-			const [pair, ...attrs] = sc.split(';').map((s) => s.trim());
-			const i = pair.indexOf('=');
-			const name = pair.slice(0, i), value = pair.slice(i + 1);
-			if (attrs.some((a) => /^max-age=0$/i.test(a)) || value === '')
-				this.jar.delete(name);
-			else
-				this.jar.set(name, value);
-		}
-		return res;
-	}
 
-	get(port, urlPath, opts) {
-		return this.req(port, 'GET', urlPath, opts);
-	}
 
-	post(port, urlPath, fields, opts = {}) {
-		return this.req(port, 'POST', urlPath, {
-			...opts,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: encodeForm({ csrf: this.csrf, ...fields }),
-		});
-	}
-}
-
-function csrfOf(html) {
-	const m = /name="csrf" value="([^"]*)"/.exec(html);
-	if (!m)
-		fail(`pas de champ csrf : ${short(textOf(html))}`);
-	return unescapeHtml(m[1]);
-}
-
-function hiddenFields(html, action) {
-	const at = html.indexOf(`action="${action}"`);
-	assert(at >= 0, `pas de formulaire vers ${action}`);
-	const form = html.slice(at, html.indexOf('</form>', at));
-	const out = {};
-	for (const m of form.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
-		out[unescapeHtml(m[1])] = unescapeHtml(m[2]);
-	return out;
-}
-
-function status(res, want, what) {
-	if (res.status !== want)
-		fail(`${what} : HTTP ${want} attendu, ${res.status} obtenu` +
-			(res.headers.location ? ` (vers ${res.headers.location})` : '') +
-			(res.body ? ` — ${short(textOf(res.body))}` : ''));
-}
 
 async function login(c, port, loginName) {
 	const page = await c.get(port, '/connexion');
@@ -461,7 +377,7 @@ const W = {};
 test('a session opened on server A works on server B and through nginx (pages, forms, logout)', async () => {
 	/* Logged in on A directly, then B: a page that needs the session, and
 	 * a form with the CSRF token of a page B served. */
-	const c = new Client();
+	const c = new PortClient();
 	await login(c, A.port, 'elodie');
 	const onB = await c.get(B.port, '/compte');
 	status(onB, 200, 'GET /compte sur B avec la session ouverte sur A');
@@ -477,7 +393,7 @@ test('a session opened on server A works on server B and through nginx (pages, f
 	status(e, 303, 'entrée du journal sur A avec le jeton de B');
 
 	/* Logged in through nginx: the requests go to both servers in turn. */
-	const n = new Client();
+	const n = new PortClient();
 	await login(n, NG.port, 'elodie');
 	const seen = new Map();
 	for (let i = 0; i < 6; i++) {
@@ -508,7 +424,7 @@ test('a session opened on server A works on server B and through nginx (pages, f
 	const sid = c.jar.get('lien_session');
 	const out = await c.post(B.port, '/deconnexion', {});
 	status(out, 303, 'déconnexion sur B');
-	const old = new Client(new Map([['lien_session', sid]]));
+	const old = new PortClient(new Map([['lien_session', sid]]));
 	const stale = await old.get(A.port, '/compte');
 	status(stale, 303, 'la session fermée sur B, présentée à A');
 	eq((stale.headers.location || '').split('?')[0], '/connexion', 'redirection de la session fermée');

@@ -26,6 +26,10 @@
  */
 'use strict';
 require('../lib/backend');
+const {
+	AssertionError, fail, assert, eq, has, hasNot, short, sleep, textOf, unescapeHtml, request, encodeForm, Client,
+	csrfOf, hiddenFields, status,
+} = require('../lib/web');
 
 const cp = require('node:child_process');
 const fs = require('node:fs');
@@ -53,31 +57,6 @@ const CRASH_KILLS = Number(process.env.REMINDERS_CRASH_KILLS || 3);
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
-class AssertionError extends Error {}
-function fail(msg) {
-	throw new AssertionError(msg);
-}
-function assert(cond, msg) {
-	if (!cond)
-		fail(msg);
-}
-function eq(got, want, what) {
-	if (got !== want)
-		fail(`${what}: attendu ${JSON.stringify(want)}, obtenu ${JSON.stringify(got)}`);
-}
-function has(hay, needle, what) {
-	if (!String(hay).includes(needle))
-		fail(`${what}: ${JSON.stringify(needle)} absent de ${JSON.stringify(short(hay, 300))}`);
-}
-function hasNot(hay, needle, what) {
-	if (String(hay).includes(needle))
-		fail(`${what}: ${JSON.stringify(needle)} ne doit pas apparaître`);
-}
-function short(s, n = 200) {
-	s = String(s);
-	return s.length > n ? s.slice(0, n) + '…' : s;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /* Waits until fn() (sync or async) gives a truthy value. */
 async function until(what, fn, ms = 10000, step = 100) {
@@ -92,15 +71,6 @@ async function until(what, fn, ms = 10000, step = 100) {
 	}
 }
 
-/* Visible text of a page, for failure messages and checks. */
-function textOf(html) {
-	const main = /<main[^>]*>([\s\S]*?)<\/main>/.exec(html);
-	return unescapeHtml((main ? main[1] : html).replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
-}
-function unescapeHtml(s) {
-	return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
-		.replace(/&#39;/g, '\'').replace(/&#x27;/g, '\'').replace(/&amp;/g, '&');
-}
 
 /* ------------------------------------------------------------------ */
 /* Processes                                                           */
@@ -212,98 +182,11 @@ class Server {
 /* ------------------------------------------------------------------ */
 /* HTTP with a cookie jar                                              */
 
-function request(port, method, urlPath, { headers = {}, body } = {}) {
-	return new Promise((resolve, reject) => {
-		const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers, agent: false }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const buf = Buffer.concat(chunks);
-				resolve({ status: res.statusCode, headers: res.headers, buf, body: buf.toString('utf8') });
-			});
-			res.on('error', reject);
-		});
-		req.setTimeout(20000, () => req.destroy(new Error(`${method} ${urlPath} : pas de réponse en 20 s`)));
-		req.on('error', reject);
-		if (body !== undefined)
-			req.write(body);
-		req.end();
-	});
-}
 
-/* Fields in order; an array value gives the field several times. */
-function encodeForm(fields) {
-	const p = new URLSearchParams();
-	for (const [k, v] of Object.entries(fields))
-		for (const x of Array.isArray(v) ? v : [v])
-			if (x !== undefined && x !== null)
-				p.append(k, String(x));
-	return p.toString();
-}
 
-class Client {
-	constructor(server) {
-		this.server = server;
-		this.jar = new Map();
-	}
 
-	async req(method, urlPath, { headers = {}, body } = {}) {
-		const h = { ...headers };
-		if (this.jar.size)
-			h.Cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-		if (body !== undefined)
-			h['Content-Length'] = Buffer.byteLength(body);
-		const res = await request(this.server.port, method, urlPath, { headers: h, body });
-		res.flash = null;
-		for (const sc of res.headers['set-cookie'] || []) {
-			const [pair, ...attrs] = sc.split(';').map((s) => s.trim());
-			const i = pair.indexOf('=');
-			const name = pair.slice(0, i), value = pair.slice(i + 1);
-			if (name === 'lien_flash' && value)
-				res.flash = decodeURIComponent(value);
-			if (attrs.some((a) => /^max-age=0$/i.test(a)) || value === '')
-				this.jar.delete(name);
-			else
-				this.jar.set(name, value);
-		}
-		return res;
-	}
 
-	get(urlPath) {
-		return this.req('GET', urlPath);
-	}
 
-	post(urlPath, fields) {
-		return this.req('POST', urlPath, {
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: encodeForm({ csrf: this.csrf, ...fields }),
-		});
-	}
-}
-
-function csrfOf(html) {
-	const m = /name="csrf" value="([^"]*)"/.exec(html);
-	if (!m)
-		fail(`pas de champ csrf : ${short(textOf(html))}`);
-	return unescapeHtml(m[1]);
-}
-
-function hiddenFields(html, action) {
-	const at = html.indexOf(`action="${action}"`);
-	assert(at >= 0, `pas de formulaire vers ${action}`);
-	const form = html.slice(at, html.indexOf('</form>', at));
-	const out = {};
-	for (const m of form.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
-		out[unescapeHtml(m[1])] = unescapeHtml(m[2]);
-	return out;
-}
-
-function status(res, want, what) {
-	if (res.status !== want)
-		fail(`${what} : HTTP ${want} attendu, ${res.status} obtenu` +
-			(res.headers.location ? ` (vers ${res.headers.location})` : '') +
-			(res.body ? ` — ${short(textOf(res.body))}` : ''));
-}
 
 async function login(c, loginName) {
 	const page = await c.get('/connexion');
