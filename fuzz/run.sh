@@ -51,7 +51,7 @@ sources() {
 	# The whole database layer but the backups, whatever its backends are.
 	directory_json) echo "src/domain/directory_import.c src/domain/directory.c src/domain/commune.c
 		src/domain/audit.c src/domain/domain.c $(ls src/db/*.c | grep -v backup.c) src/core/buf.c
-		src/core/clock.c src/core/crypto.c src/core/csv.c src/core/embedded.c src/core/log.c src/core/pool.c
+		src/core/clock.c src/core/crypto.c src/core/csv.c src/core/fdio.c src/core/embedded.c src/core/log.c src/core/pool.c
 		src/core/text.c src/core/u64set.c $B/gen/embedded.c" ;;
 	*) return 1 ;;
 	esac

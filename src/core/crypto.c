@@ -1,4 +1,5 @@
 #include "core/crypto.h"
+#include "core/fdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -158,20 +159,6 @@ static void keyfile_errno(struct buf *err, const char *path, const char *what, i
 		buf_appendf(err, "Fichier de clé %s : %s (%s).", path, what, strerror(e));
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int keyfile_create(const char *path, struct buf *err)
 {
 	unsigned char key[SECRETBOX_KEYLEN];
@@ -189,7 +176,7 @@ int keyfile_create(const char *path, struct buf *err)
 	randombytes_buf(key, sizeof key);
 	hex_encode(key, sizeof key, text, sizeof text);
 	text[2 * SECRETBOX_KEYLEN] = '\n';
-	if (write_all(fd, text, sizeof text - 1) < 0 || fsync(fd) < 0) {
+	if (fd_write_all(fd, text, sizeof text - 1) < 0 || fsync(fd) < 0) {
 		keyfile_errno(err, path, "écriture impossible", errno);
 		close(fd);
 		unlink(path);

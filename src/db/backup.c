@@ -1,4 +1,5 @@
 #include "db/backup.h"
+#include "core/fdio.h"
 #include "db/db.h"
 
 #include <dirent.h>
@@ -76,21 +77,6 @@ static const char *shown(const char *s, size_t n, char *out, size_t size)
 		out[k++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	out[k] = '\0';
 	return out;
-}
-
-static int write_all(int fd, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* ---- the SQLite part ---------------------------------------------------- */
@@ -234,7 +220,7 @@ static int seal_push(struct sealer *s, unsigned char tag)
 	unsigned long long clen;
 	crypto_secretstream_xchacha20poly1305_push(&s->st, s->cipher, &clen, s->plain, s->n, MAGIC_V2, sizeof MAGIC_V2,
 						   tag);
-	if (write_all(s->fd, s->cipher, (size_t)clen) < 0) {
+	if (fd_write_all(s->fd, s->cipher, (size_t)clen) < 0) {
 		buf_appendf(s->err, "écriture de %s impossible : %s", s->path, strerror(errno));
 		return -1;
 	}
@@ -398,7 +384,7 @@ int backup_create(const char *db_path, const char *docs_dir, const unsigned char
 	memcpy(head, MAGIC_V2, sizeof MAGIC_V2);
 	crypto_secretstream_xchacha20poly1305_init_push(&s->st, head + 8, key);
 	/* Size and check are filled in at the end. */
-	if (write_all(out, head, sizeof head) < 0)
+	if (fd_write_all(out, head, sizeof head) < 0)
 		goto write_error;
 	s->written = sizeof head;
 	struct stat sb;
@@ -511,7 +497,7 @@ static int open_get(struct opener *o, void *out, int fd, uint64_t n, const char 
 		if (p) {
 			memcpy(p, o->plain + o->pos, k);
 			p += k;
-		} else if (write_all(fd, o->plain + o->pos, k) < 0) {
+		} else if (fd_write_all(fd, o->plain + o->pos, k) < 0) {
 			buf_appendf(o->err, "écriture de %s impossible : %s", what, strerror(errno));
 			return -1;
 		}
@@ -745,7 +731,7 @@ int backup_restore(const char *in_path, const unsigned char key[32], const char 
 		do {
 			if (open_pull(o) < 0)
 				goto done;
-			if (write_all(out, o->plain, o->len) < 0) {
+			if (fd_write_all(out, o->plain, o->len) < 0) {
 				buf_appendf(err, "écriture de %s impossible : %s", db_path, strerror(errno));
 				goto done;
 			}

@@ -212,6 +212,21 @@ static int pg_ok(PGconn *pg, const char *sql, ExecStatusType want, struct buf *e
 	return ok ? 0 : -1;
 }
 
+/* The end of a COPY: its results read (the first failure kept in err
+ * after what, e.g. "table persons : …"). rc, or -1 when COPY failed. */
+static int copy_end(PGconn *pg, int rc, const char *what, const char *table, struct buf *err)
+{
+	PGresult *r;
+	while ((r = PQgetResult(pg))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
+			buf_appendf(err, "%s %s : %s", what, table, PQresultErrorMessage(r));
+			rc = -1;
+		}
+		PQclear(r);
+	}
+	return rc;
+}
+
 /* Copies one table; its checksum as sent goes into sum. */
 static int copy_table(sqlite3 *src, PGconn *pg, const struct table *t, int64_t *rows, char sum[65], struct buf *err)
 {
@@ -264,14 +279,7 @@ static int copy_table(sqlite3 *src, PGconn *pg, const struct table *t, int64_t *
 			buf_appendf(err, "%s", PQerrorMessage(pg));
 			rc = -1;
 		}
-		PGresult *r;
-		while ((r = PQgetResult(pg))) {
-			if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
-				buf_appendf(err, "table %s : %s", t->name, PQresultErrorMessage(r));
-				rc = -1;
-			}
-			PQclear(r);
-		}
+		rc = copy_end(pg, rc, "table", t->name, err);
 	}
 	hex_digest(&h, sum);
 	buf_free(&q);
@@ -315,14 +323,7 @@ static int target_sum(PGconn *pg, const struct table *t, int64_t *rows, char sum
 		PQfreemem(data);
 		(*rows)++;
 	}
-	PGresult *r;
-	while ((r = PQgetResult(pg))) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
-			buf_appendf(err, "relecture de %s : %s", t->name, PQresultErrorMessage(r));
-			rc = -1;
-		}
-		PQclear(r);
-	}
+	rc = copy_end(pg, rc, "relecture de", t->name, err);
 	hex_digest(&h, sum);
 	buf_free(&q);
 	buf_free(&line);

@@ -1,4 +1,5 @@
 #include "domain/document.h"
+#include "core/fdio.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/log.h"
@@ -306,21 +307,6 @@ static void document_key(unsigned char key[crypto_secretstream_xchacha20poly1305
 	crypto_kdf_derive_from_key(key, crypto_secretstream_xchacha20poly1305_KEYBYTES, 1, "lien-doc", domain_key());
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	while (n) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Up to n bytes; fewer only at the end of the file. -1 on error. */
 static ssize_t read_full(int fd, void *p, size_t n)
 {
@@ -383,7 +369,7 @@ static int store(const char *storage, const void *data, size_t len)
 	crypto_secretstream_xchacha20poly1305_init_push(&st, header, key);
 	sodium_memzero(key, sizeof key);
 	unsigned char *cipher = malloc(CHUNK + ABYTES);
-	int ok = cipher && write_all(fd, MAGIC, sizeof MAGIC) == 0 && write_all(fd, header, sizeof header) == 0;
+	int ok = cipher && fd_write_all(fd, MAGIC, sizeof MAGIC) == 0 && fd_write_all(fd, header, sizeof header) == 0;
 	const unsigned char *p = data;
 	size_t off = 0;
 	while (ok) {
@@ -393,7 +379,7 @@ static int store(const char *storage, const void *data, size_t len)
 		crypto_secretstream_xchacha20poly1305_push(&st, cipher, &clen, p + off, n, (const unsigned char *)storage,
 							   strlen(storage),
 							   last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
-		ok = write_all(fd, cipher, (size_t)clen) == 0;
+		ok = fd_write_all(fd, cipher, (size_t)clen) == 0;
 		off += n;
 		if (last)
 			break;

@@ -139,7 +139,38 @@ function status(res, want, what) {
 			(res.body ? ` — ${short(textOf(res.body))}` : ''));
 }
 
+/* Runs the tests ({name, fn}) in order, each for at most 150 s (only: those
+ * whose name contains it); a test during which a server crashed fails
+ * (servers: objects with a crashes array). Prints "ok   SUITE: NAME (S s)"
+ * or "FAIL SUITE: NAME — reason"; returns the counts. */
+async function runTests(suite, tests, servers, only) {
+	let passed = 0, failed = 0;
+	for (const t of tests) {
+		if (only && !t.name.includes(only))
+			continue;
+		let err = null;
+		const started = Date.now();
+		try {
+			await Promise.race([t.fn(), sleep(150000).then(() => { throw new Error('plus de 150 s'); })]);
+		} catch (e) {
+			err = e;
+		}
+		const crashed = servers.flatMap((s) => s.crashes.splice(0));
+		if (!err && crashed.length)
+			err = new AssertionError(crashed.join('\n'));
+		const secs = ((Date.now() - started) / 1000).toFixed(1);
+		if (err) {
+			failed++;
+			console.log(`FAIL ${suite}: ${t.name} — ${err instanceof AssertionError ? err.message : err.stack}`);
+		} else {
+			passed++;
+			console.log(`ok   ${suite}: ${t.name} (${secs} s)`);
+		}
+	}
+	return { passed, failed };
+}
+
 module.exports = {
 	AssertionError, fail, assert, eq, has, hasNot, short, sleep, unescapeHtml, textOf,
-	request, encodeForm, Client, csrfOf, hiddenFields, status,
+	request, encodeForm, Client, csrfOf, hiddenFields, status, runTests,
 };

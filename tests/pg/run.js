@@ -53,7 +53,7 @@ const os = require('node:os');
 const path = require('node:path');
 const {
 	AssertionError, fail, assert, eq, has, hasNot, short, sleep, textOf, unescapeHtml, request, encodeForm, Client,
-	csrfOf, hiddenFields, status,
+	csrfOf, hiddenFields, status, runTests,
 } = require('../lib/web');
 
 /* A browser whose requests name their server: one session on A, B or nginx. */
@@ -817,29 +817,11 @@ async function main() {
 		console.log(`FAIL pg: démarrage — ${e.stack || e.message}`);
 		failed++;
 	}
-	if (!failed)
-		for (const t of tests) {
-			if (process.env.PG_ONLY && !t.name.includes(process.env.PG_ONLY))
-				continue;
-			let err = null;
-			const started = Date.now();
-			try {
-				await Promise.race([t.fn(), sleep(150000).then(() => { throw new Error('plus de 150 s'); })]);
-			} catch (e) {
-				err = e;
-			}
-			const crashed = servers.flatMap((s) => s.crashes.splice(0));
-			if (!err && crashed.length)
-				err = new AssertionError(crashed.join('\n'));
-			const secs = ((Date.now() - started) / 1000).toFixed(1);
-			if (err) {
-				failed++;
-				console.log(`FAIL pg: ${t.name} — ${err instanceof AssertionError ? err.message : err.stack}`);
-			} else {
-				passed++;
-				console.log(`ok   pg: ${t.name} (${secs} s)`);
-			}
-		}
+	if (!failed) {
+		const r = await runTests('pg', tests, servers, process.env.PG_ONLY);
+		passed += r.passed;
+		failed += r.failed;
+	}
 	for (const s of servers)
 		await s.stop().catch(() => {});
 	for (const c of servers.flatMap((s) => s.crashes.splice(0))) {

@@ -28,7 +28,7 @@
 require('../lib/backend');
 const {
 	AssertionError, fail, assert, eq, has, hasNot, short, sleep, textOf, unescapeHtml, request, encodeForm, Client,
-	csrfOf, hiddenFields, status,
+	csrfOf, hiddenFields, status, runTests,
 } = require('../lib/web');
 
 const cp = require('node:child_process');
@@ -999,28 +999,9 @@ async function main() {
 			await S.stop(true);
 		process.exit(1);
 	}
-	for (const t of tests) {
-		if (process.env.REMINDERS_ONLY && !t.name.includes(process.env.REMINDERS_ONLY))
-			continue;
-		let err = null;
-		const started = Date.now();
-		try {
-			await Promise.race([t.fn(), sleep(150000).then(() => { throw new Error('plus de 150 s'); })]);
-		} catch (e) {
-			err = e;
-		}
-		const crashed = servers.flatMap((s) => s.crashes.splice(0));
-		if (!err && crashed.length)
-			err = new AssertionError(crashed.join('\n'));
-		const secs = ((Date.now() - started) / 1000).toFixed(1);
-		if (err) {
-			failed++;
-			console.log(`FAIL reminders: ${t.name} — ${err instanceof AssertionError ? err.message : err.stack}`);
-		} else {
-			passed++;
-			console.log(`ok   reminders: ${t.name} (${secs} s)`);
-		}
-	}
+	const r = await runTests('reminders', tests, servers, process.env.REMINDERS_ONLY);
+	passed += r.passed;
+	failed += r.failed;
 	for (const s of servers)
 		await s.stop();
 	for (const c of servers.flatMap((s) => s.crashes.splice(0))) {

@@ -1,4 +1,7 @@
 #include "unit.h"
+#include "db/db.h"
+
+#include <unistd.h>
 
 #include <stdlib.h>
 
@@ -34,4 +37,35 @@ int main(int argc, char **argv)
 	}
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
+}
+
+struct db *unit_scratch_db(char *path, size_t n)
+{
+	snprintf(path, n, "/tmp/lien-unit-XXXXXX");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	unlink(path);
+	struct buf err = BUF_INIT;
+	struct db *db = db_open(path, DB_OPEN_CREATE, &err);
+	if (db && db_migrate(db, &err) < 0) {
+		db_close(db);
+		db = NULL;
+	}
+	if (!db)
+		fprintf(stderr, "    %s\n", buf_cstr(&err));
+	buf_free(&err);
+	return db;
+}
+
+void unit_drop_db(struct db *db, const char *path)
+{
+	char side[300];
+	db_close(db);
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
 }

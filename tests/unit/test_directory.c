@@ -173,37 +173,6 @@ TEST(directory_search_helpers)
 
 /* ---- imports and local services, on a scratch database ---------------- */
 
-static struct db *scratch(char *path, size_t n)
-{
-	snprintf(path, n, "/tmp/lien-unit-directory-XXXXXX");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return NULL;
-	close(fd);
-	unlink(path);
-	struct buf err = BUF_INIT;
-	struct db *db = db_open(path, DB_OPEN_CREATE, &err);
-	if (db && db_migrate(db, &err) < 0) {
-		db_close(db);
-		db = NULL;
-	}
-	if (!db)
-		fprintf(stderr, "    %s\n", buf_cstr(&err));
-	buf_free(&err);
-	return db;
-}
-
-static void drop(struct db *db, const char *path)
-{
-	char p[300];
-	db_close(db);
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
-}
-
 static void record_problem(void *arg, const char *record, const char *reason)
 {
 	struct problems *p = arg;
@@ -245,7 +214,7 @@ static const char SQL_T_ID01[] = "SELECT id FROM dir_services WHERE source_key =
 TEST(directory_import_rules)
 {
 	char path[64];
-	struct db *db = scratch(path, sizeof path);
+	struct db *db = unit_scratch_db(path, sizeof path);
 	CHECK(db != NULL);
 	if (!db)
 		return;
@@ -308,13 +277,13 @@ TEST(directory_import_rules)
 	CHECK(found(db, "solidaire") == 0 && found(db, "alimentation") == 1 && found(db, "aide alim") == 1);
 	CHECK(count(db, "SELECT count(*) FROM dir_sources WHERE name = 't' AND data_date = '2026-02-01'") == 1);
 	CHECK(db_exec(db, "INSERT INTO dir_services_fts(dir_services_fts) VALUES('integrity-check')", "") == 0);
-	drop(db, path);
+	unit_drop_db(db, path);
 }
 
 TEST(directory_lieux_mapping)
 {
 	char path[64];
-	struct db *db = scratch(path, sizeof path);
+	struct db *db = unit_scratch_db(path, sizeof path);
 	CHECK(db != NULL);
 	if (!db)
 		return;
@@ -385,7 +354,7 @@ TEST(directory_lieux_mapping)
 	CHECK_STR(sv.structure.v[DTF_RESEAUX_PORTEURS], "conseillers-numeriques");
 	CHECK(sv.structure.v[DTF_SIRET] == NULL);
 	pool_free(pool);
-	drop(db, path);
+	unit_drop_db(db, path);
 }
 
 static void quiet(void *arg, const char *field, const char *msg)
@@ -397,7 +366,7 @@ static void quiet(void *arg, const char *field, const char *msg)
 TEST(directory_local_services)
 {
 	char path[64];
-	struct db *db = scratch(path, sizeof path);
+	struct db *db = unit_scratch_db(path, sizeof path);
 	CHECK(db != NULL);
 	if (!db)
 		return;
@@ -480,5 +449,5 @@ TEST(directory_local_services)
 	CHECK(directory_export_local(db, 1, &out) == 0 && strstr(buf_cstr(&out), "Colis") == NULL);
 	buf_free(&out);
 	pool_free(pool);
-	drop(db, path);
+	unit_drop_db(db, path);
 }

@@ -96,37 +96,6 @@ TEST(directory_search_eligibility_rules)
 
 /* ---- searches on a scratch database ----------------------------------------- */
 
-static struct db *scratch(char *path, size_t n)
-{
-	snprintf(path, n, "/tmp/lien-unit-search-XXXXXX");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return NULL;
-	close(fd);
-	unlink(path);
-	struct buf err = BUF_INIT;
-	struct db *db = db_open(path, DB_OPEN_CREATE, &err);
-	if (db && db_migrate(db, &err) < 0) {
-		db_close(db);
-		db = NULL;
-	}
-	if (!db)
-		fprintf(stderr, "    %s\n", buf_cstr(&err));
-	buf_free(&err);
-	return db;
-}
-
-static void drop(struct db *db, const char *path)
-{
-	char p[300];
-	db_close(db);
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
-}
-
 static void ignore(void *arg, const char *record, const char *reason)
 {
 	(void)arg;
@@ -240,7 +209,7 @@ static int64_t paris_winter(int y, int m, int d, int hh, int mm)
 TEST(directory_search_queries)
 {
 	char path[64], got[1200];
-	struct db *db = scratch(path, sizeof path);
+	struct db *db = unit_scratch_db(path, sizeof path);
 	CHECK(db != NULL);
 	if (!db)
 		return;
@@ -425,7 +394,7 @@ TEST(directory_search_queries)
 	CHECK(directory_settings_save(db, &by, "", "50,70", "3,20", "", quiet, NULL) == 0);
 	CHECK(directory_place_structure(db, 1, &place) == 1 && fabs(place.lat - 50.70) < 1e-6 && !place.insee[0]);
 	pool_free(pool);
-	drop(db, path);
+	unit_drop_db(db, path);
 }
 
 /* ---- orientations ---------------------------------------------------------------- */
@@ -457,7 +426,7 @@ static void tally(void *arg, const char *theme, const char *partner_type, const 
 TEST(orientation_workflow)
 {
 	char path[64], err[1000];
-	struct db *db = scratch(path, sizeof path);
+	struct db *db = unit_scratch_db(path, sizeof path);
 	CHECK(db != NULL);
 	if (!db)
 		return;
@@ -543,5 +512,5 @@ TEST(orientation_workflow)
 	CHECK_STR(orientation_partner_label(""), "Type non précisé");
 	clock_set_fixed(0);
 	free(o);
-	drop(db, path);
+	unit_drop_db(db, path);
 }

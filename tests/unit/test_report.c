@@ -21,36 +21,6 @@ static const char T_ENTRY[] =
 	"INSERT INTO journal_entries(structure_id, person_id, author_id, at, medium, kind, themes, duration_min, "
 	"created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)";
 
-static struct db *report_db(char *path)
-{
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return NULL;
-	close(fd);
-	unlink(path);
-	struct buf err = BUF_INIT;
-	struct db *db = db_open(path, DB_OPEN_CREATE, &err);
-	if (db && db_migrate(db, &err) < 0) {
-		db_close(db);
-		db = NULL;
-	}
-	if (!db)
-		fprintf(stderr, "    %s\n", buf_cstr(&err));
-	buf_free(&err);
-	return db;
-}
-
-static void drop_db(struct db *db, const char *path)
-{
-	db_close(db);
-	char side[64];
-	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
-}
-
 /* Unix time of a Paris wall-clock time. */
 static int64_t paris(int y, int m, int d, int h, int mi)
 {
@@ -132,8 +102,8 @@ static int64_t pick(int64_t n)
 
 TEST(report_aggregates_known_figures)
 {
-	char path[] = "/tmp/lien-unit-report-XXXXXX";
-	struct db *db = report_db(path);
+	char path[64];
+	struct db *db = unit_scratch_db(path, sizeof path);
 	CHECK(db != NULL);
 	if (!db)
 		return;
@@ -187,13 +157,13 @@ TEST(report_aggregates_known_figures)
 	CHECK(agree(db, "known data set"));
 	free(r);
 	buf_free(&err);
-	drop_db(db, path);
+	unit_drop_db(db, path);
 }
 
 TEST(report_aggregates_agree_with_recount)
 {
-	char path[] = "/tmp/lien-unit-report-XXXXXX";
-	struct db *db = report_db(path);
+	char path[64];
+	struct db *db = unit_scratch_db(path, sizeof path);
 	CHECK(db != NULL);
 	if (!db)
 		return;
@@ -280,5 +250,5 @@ TEST(report_aggregates_agree_with_recount)
 		int64_t n = -1;
 		CHECK(db_get_int(db, tables[i], &n, "") == 1 && n == 0);
 	}
-	drop_db(db, path);
+	unit_drop_db(db, path);
 }

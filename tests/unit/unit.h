@@ -19,6 +19,13 @@ struct unit_test {
 
 void unit_register(struct unit_test *t);
 
+/* A migrated SQLite database in a new temporary file (path, n bytes, gets
+ * its name), or NULL with the reason on stderr; unit_drop_db closes it and
+ * removes the file and its WAL. */
+struct db;
+struct db *unit_scratch_db(char *path, size_t n);
+void unit_drop_db(struct db *db, const char *path);
+
 #define TEST(name)                                                          \
 	static void test_##name(int *unit_failed);                          \
 	static struct unit_test unit_##name = {#name, test_##name, NULL};   \
