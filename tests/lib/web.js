@@ -4,6 +4,7 @@
  * pg): assertions with French messages, a cookie-keeping client, the page
  * helpers (CSRF token, hidden fields, text of a page). Node built-ins only.
  */
+const cp = require('node:child_process');
 const http = require('node:http');
 
 class AssertionError extends Error {}
@@ -139,6 +140,84 @@ function status(res, want, what) {
 			(res.body ? ` — ${short(textOf(res.body))}` : ''));
 }
 
+/* `lien serve` on a fixed loopback port (a restart listens there again).
+ * args: the serve arguments but --listen. A server that stops without
+ * being asked to leaves a line in crashes (runTests fails the test). */
+class LienServer {
+	constructor(name, bin, args, port, registry) {
+		this.name = name;
+		this.bin = bin;
+		this.args = args;
+		this.port = port;
+		this.stderr = '';
+		this.crashes = [];
+		if (registry)
+			registry.push(this);
+	}
+
+	start() {
+		this.stopping = false;
+		this.stderr = '';
+		this.startedAt = Date.now();
+		return new Promise((resolve, reject) => {
+			const p = cp.spawn(this.bin, [...this.args, '--listen', `127.0.0.1:${this.port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+			this.proc = p;
+			let out = '';
+			const timer = setTimeout(() => reject(new Error(`${this.name} : pas démarré en 30 s ; ${this.stderr}`)), 30000);
+			p.stdout.setEncoding('utf8').on('data', (d) => {
+				out += d;
+				if (/Lien écoute sur/.test(out)) {
+					clearTimeout(timer);
+					resolve(this);
+				}
+			});
+			p.stderr.setEncoding('utf8').on('data', (d) => {
+				if (this.stderr.length < 4 << 20)
+					this.stderr += d;
+			});
+			p.exited = new Promise((r) => p.on('exit', (code, signal) => {
+				clearTimeout(timer);
+				if (!this.stopping) {
+					this.crashes.push(`${this.name} s'est arrêté (code ${code}, signal ${signal}) : ${this.stderr.slice(-3000)}`);
+					reject(new Error(this.crashes[this.crashes.length - 1]));
+				}
+				r({ code, signal });
+			}));
+		});
+	}
+
+	get pid() {
+		return this.proc.pid;
+	}
+
+	alive() {
+		return this.proc && this.proc.exitCode === null && this.proc.signalCode === null;
+	}
+
+	uptime() {
+		return (Date.now() - this.startedAt) / 1000;
+	}
+
+	async stop() {
+		if (!this.alive())
+			return;
+		this.stopping = true;
+		const t = setTimeout(() => this.proc.kill('SIGKILL'), 15000);
+		this.proc.kill('SIGTERM');
+		const { code, signal } = await this.proc.exited;
+		clearTimeout(t);
+		/* A sanitizer's report (leaks at exit) makes the exit code non-zero. */
+		if (code !== 0)
+			this.crashes.push(`${this.name} : arrêt avec le code ${code} (signal ${signal}) : ${this.stderr.slice(-3000)}`);
+	}
+
+	async kill() {
+		this.stopping = true;
+		this.proc.kill('SIGKILL');
+		await this.proc.exited;
+	}
+}
+
 /* Runs the tests ({name, fn}) in order, each for at most 150 s (only: those
  * whose name contains it); a test during which a server crashed fails
  * (servers: objects with a crashes array). Prints "ok   SUITE: NAME (S s)"
@@ -172,5 +251,5 @@ async function runTests(suite, tests, servers, only) {
 
 module.exports = {
 	AssertionError, fail, assert, eq, has, hasNot, short, sleep, unescapeHtml, textOf,
-	request, encodeForm, Client, csrfOf, hiddenFields, status, runTests,
+	request, encodeForm, Client, csrfOf, hiddenFields, status, runTests, LienServer,
 };

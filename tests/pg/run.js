@@ -53,7 +53,7 @@ const os = require('node:os');
 const path = require('node:path');
 const {
 	AssertionError, fail, assert, eq, has, hasNot, short, sleep, textOf, unescapeHtml, request, encodeForm, Client,
-	csrfOf, hiddenFields, status, runTests,
+	csrfOf, hiddenFields, status, runTests, LienServer,
 } = require('../lib/web');
 
 /* A browser whose requests name their server: one session on A, B or nginx. */
@@ -158,66 +158,9 @@ function sql(q) {
 const num = (q) => Number(sql(q));
 
 const servers = [];
-class Server {
+class Server extends LienServer {
 	constructor(name, port, extra) {
-		this.name = name;
-		this.port = port;
-		this.extra = extra;
-		this.stderr = '';
-		this.crashes = [];
-		servers.push(this);
-	}
-
-	start() {
-		this.stopping = false;
-		this.stderr = '';
-		this.startedAt = Date.now();
-		return new Promise((resolve, reject) => {
-			const args = ['serve', '--db', URL_, '--key', KEY, '--listen', `127.0.0.1:${this.port}`, ...this.extra];
-			const p = cp.spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-			this.proc = p;
-			let out = '';
-			const timer = setTimeout(() => reject(new Error(`${this.name} : pas démarré en 30 s ; ${this.stderr}`)), 30000);
-			p.stdout.setEncoding('utf8').on('data', (d) => {
-				out += d;
-				if (/Lien écoute sur/.test(out)) {
-					clearTimeout(timer);
-					resolve(this);
-				}
-			});
-			p.stderr.setEncoding('utf8').on('data', (d) => {
-				if (this.stderr.length < 4 << 20)
-					this.stderr += d;
-			});
-			p.exited = new Promise((r) => p.on('exit', (code, signal) => {
-				clearTimeout(timer);
-				if (!this.stopping) {
-					this.crashes.push(`${this.name} s'est arrêté (code ${code}, signal ${signal}) : ${this.stderr.slice(-3000)}`);
-					reject(new Error(this.crashes[this.crashes.length - 1]));
-				}
-				r({ code, signal });
-			}));
-		});
-	}
-
-	alive() {
-		return this.proc && this.proc.exitCode === null && this.proc.signalCode === null;
-	}
-
-	uptime() {
-		return (Date.now() - this.startedAt) / 1000;
-	}
-
-	async stop() {
-		if (!this.alive())
-			return;
-		this.stopping = true;
-		const t = setTimeout(() => this.proc.kill('SIGKILL'), 15000);
-		this.proc.kill('SIGTERM');
-		const { code, signal } = await this.proc.exited;
-		clearTimeout(t);
-		if (code !== 0)
-			this.crashes.push(`${this.name} : arrêt avec le code ${code} (signal ${signal}) : ${this.stderr.slice(-3000)}`);
+		super(name, BIN, ['serve', '--db', URL_, '--key', KEY, ...extra], port, servers);
 	}
 }
 

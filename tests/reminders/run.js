@@ -28,7 +28,7 @@
 require('../lib/backend');
 const {
 	AssertionError, fail, assert, eq, has, hasNot, short, sleep, textOf, unescapeHtml, request, encodeForm, Client,
-	csrfOf, hiddenFields, status, runTests,
+	csrfOf, hiddenFields, status, runTests, LienServer,
 } = require('../lib/web');
 
 const cp = require('node:child_process');
@@ -109,84 +109,11 @@ function freePort() {
 
 const servers = [];
 /* lien serve on a fixed port (Kannel's reports come back to it). */
-class Server {
+class Server extends LienServer {
 	constructor(name, db, port, extra) {
-		this.name = name;
-		this.db = db;
-		this.port = port;
-		this.extra = extra;
-		this.stderr = '';
-		this.crashes = [];
-		servers.push(this);
-	}
-
-	start() {
-		this.stopping = false;
-		this.stderr = '';
-		return new Promise((resolve, reject) => {
-			const args = ['serve', '--db', this.db, '--listen', `127.0.0.1:${this.port}`, ...this.extra];
-			const p = cp.spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-			this.proc = p;
-			let out = '';
-			const timer = setTimeout(() => reject(new Error(`${this.name} : pas démarré en 30 s ; ${this.stderr}`)), 30000);
-			p.stdout.setEncoding('utf8').on('data', (d) => {
-				out += d;
-				if (/Lien écoute sur/.test(out)) {
-					clearTimeout(timer);
-					resolve(this);
-				}
-			});
-			p.stderr.setEncoding('utf8').on('data', (d) => {
-				if (this.stderr.length < 1 << 20)
-					this.stderr += d;
-			});
-			p.exited = new Promise((r) => p.on('exit', (code, signal) => {
-				clearTimeout(timer);
-				if (!this.stopping) {
-					this.crashes.push(`${this.name} s'est arrêté (code ${code}, signal ${signal}) : ${this.stderr.slice(-3000)}`);
-					reject(new Error(this.crashes[this.crashes.length - 1]));
-				}
-				r({ code, signal });
-			}));
-		});
-	}
-
-	get pid() {
-		return this.proc.pid;
-	}
-
-	alive() {
-		return this.proc && this.proc.exitCode === null && this.proc.signalCode === null;
-	}
-
-	async stop() {
-		if (!this.alive())
-			return;
-		this.stopping = true;
-		const t = setTimeout(() => this.proc.kill('SIGKILL'), 15000);
-		this.proc.kill('SIGTERM');
-		const { code, signal } = await this.proc.exited;
-		clearTimeout(t);
-		/* A sanitizer's report (leaks at exit) makes the exit code non-zero. */
-		if (code !== 0)
-			this.crashes.push(`${this.name} : arrêt avec le code ${code} (signal ${signal}) : ${this.stderr.slice(-3000)}`);
-	}
-
-	async kill() {
-		this.stopping = true;
-		this.proc.kill('SIGKILL');
-		await this.proc.exited;
+		super(name, BIN, ['serve', '--db', db, ...extra], port, servers);
 	}
 }
-
-/* ------------------------------------------------------------------ */
-/* HTTP with a cookie jar                                              */
-
-
-
-
-
-
 
 async function login(c, loginName) {
 	const page = await c.get('/connexion');
