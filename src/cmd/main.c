@@ -126,6 +126,10 @@ int main(int argc, char **argv)
 		return cmd_fail("libsodium n'a pas pu être initialisée");
 	db_global_init();
 
+	/* Said before connecting: a server's database has no file beside it
+	 * where the key could be found. */
+	if ((cmd->flags & (CMD_KEY | CMD_CREATE)) && db_url_is_postgres(c.db_url) && !c.key_path)
+		return cmd_fail("avec une base PostgreSQL, indiquez le fichier de clé : --key CHEMIN");
 	if ((cmd->flags & CMD_CREATE) && !db_url_is_postgres(c.db_url))
 		make_parent_dir(c.db_url);
 	if (cmd->flags & CMD_DB) {

@@ -11,3 +11,8 @@ chmod 0644 ok.db
 sqlite3 ok.db "INSERT INTO schema_version VALUES (999, 0)"
 expect_err "plus récent que ce programme" 1 "$LIEN" structure list --db ok.db
 expect_err "plus récent que ce programme" 1 "$LIEN" migrate --db ok.db
+# A PostgreSQL database: the key file is named, and a server that does not
+# answer is one clear line (port 1 on loopback: nothing listens there).
+expect_err "indiquez le fichier de clé" 1 "$LIEN" structure list --db postgres://lien@127.0.0.1:1/lien
+expect_err "impossible de se connecter à la base PostgreSQL" 1 "$LIEN" structure list --db postgres://lien@127.0.0.1:1/lien --key ok.key
+expect_err "doit être une base PostgreSQL" 1 "$LIEN" migrate-db --from ok.db --to autre.db
