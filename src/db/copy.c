@@ -124,6 +124,19 @@ static int target_line(const char *line, size_t n, const struct table *t, struct
 	return 0;
 }
 
+/* Names put into the SQL text come from the source's own schema; only
+ * Lien's kind of names are accepted (lowercase letters, digits, '_'), so
+ * that quoting them is enough. */
+static int plain_name(const char *s)
+{
+	if (!*s || strlen(s) > 60)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
 static void hex_digest(crypto_hash_sha256_state *h, char out[65])
 {
 	unsigned char d[crypto_hash_sha256_BYTES];
@@ -160,22 +173,37 @@ static int source_tables(sqlite3 *src, struct table **out, int *count, struct bu
 			t = nt;
 		}
 		memset(&t[n], 0, sizeof t[n]);
-		snprintf(t[n].name, sizeof t[n].name, "%s", (const char *)sqlite3_column_text(st, 0));
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		if (!plain_name(name)) {
+			buf_appendf(err, "table au nom inattendu dans la source : %.60s", name);
+			free(t);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		snprintf(t[n].name, sizeof t[n].name, "%s", name);
 		n++;
 	}
 	sqlite3_finalize(st);
 	for (int i = 0; i < n; i++) {
-		char q2[128];
-		snprintf(q2, sizeof q2, "PRAGMA table_info(\"%s\")", t[i].name);
-		if (sqlite3_prepare_v2(src, q2, -1, &st, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(src, "SELECT name, type, pk FROM pragma_table_info(?1)", -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_bind_text(st, 1, t[i].name, -1, SQLITE_STATIC) != SQLITE_OK) {
+			sqlite3_finalize(st);
 			continue;
+		}
 		int pk[COLS_MAX] = {0}, npk = 0;
 		while (sqlite3_step(st) == SQLITE_ROW && t[i].ncols < COLS_MAX) {
 			int c = t[i].ncols++;
-			snprintf(t[i].cols[c], sizeof t[i].cols[c], "%s", (const char *)sqlite3_column_text(st, 1));
-			const char *type = (const char *)sqlite3_column_text(st, 2);
+			const char *col = (const char *)sqlite3_column_text(st, 0);
+			if (!plain_name(col)) {
+				buf_appendf(err, "colonne au nom inattendu dans la table %s : %.60s", t[i].name, col);
+				sqlite3_finalize(st);
+				free(t);
+				return -1;
+			}
+			snprintf(t[i].cols[c], sizeof t[i].cols[c], "%s", col);
+			const char *type = (const char *)sqlite3_column_text(st, 1);
 			t[i].real[c] = type && (strstr(type, "REAL") || strstr(type, "DOUBLE") || strstr(type, "FLOAT"));
-			int p = sqlite3_column_int(st, 5);
+			int p = sqlite3_column_int(st, 2);
 			if (p > 0 && p <= COLS_MAX) {
 				pk[p - 1] = c + 1;
 				npk = p > npk ? p : npk;
