@@ -161,10 +161,25 @@ static void warn(struct parser *p, const char *fmt, ...)
 {
 	struct hours *h = p->h;
 	if (h->nwarnings < HOURS_MAX_WARNINGS) {
+		char *w = h->warnings[h->nwarnings];
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(h->warnings[h->nwarnings], sizeof h->warnings[0], fmt, ap);
+		int len = vsnprintf(w, sizeof h->warnings[0], fmt, ap);
 		va_end(ap);
+		/* A warning is one line of valid text: the value's own words may
+		 * be separated by line breaks, and a message cut to fit may end
+		 * inside a letter. */
+		size_t n = strlen(w);
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)w[i] < 0x20 || w[i] == 0x7f)
+				w[i] = ' ';
+		if (len >= (int)sizeof h->warnings[0]) {
+			while (n > 0 && ((unsigned char)w[n - 1] & 0xC0) == 0x80)
+				n--;
+			if (n > 0 && (unsigned char)w[n - 1] >= 0xC0)
+				n--;
+			w[n] = '\0';
+		}
 	}
 	h->nwarnings++;
 }
