@@ -27,7 +27,6 @@ struct table {
 	char cols[COLS_MAX][64];
 	int real[COLS_MAX];      /* a floating-point column: rendered with %.17g on both sides */
 	char order[2048];        /* the ORDER BY list */
-	int has_id;              /* an integer "id" key: its identity sequence is moved */
 };
 
 /* COPY's text format: backslash escapes, \N for NULL. */
@@ -208,8 +207,6 @@ static int source_tables(sqlite3 *src, struct table **out, int *count, struct bu
 				pk[p - 1] = c + 1;
 				npk = p > npk ? p : npk;
 			}
-			if (strcmp(t[i].cols[c], "id") == 0 && p == 1)
-				t[i].has_id = 1;
 		}
 		sqlite3_finalize(st);
 		/* Primary-key order, or every column when there is no key. */
@@ -262,20 +259,14 @@ static int copy_table(sqlite3 *src, PGconn *pg, const struct table *t, int64_t *
 	crypto_hash_sha256_state h;
 	crypto_hash_sha256_init(&h);
 	*rows = 0;
-	/* Rows the migrations wrote (a calendar, default lists) are the
-	 * source's own too: the source's copy replaces them. */
-	buf_appendf(&q, "DELETE FROM \"%s\"", t->name);
-	int rc = pg_ok(pg, buf_cstr(&q), PGRES_COMMAND_OK, err);
+	int rc = 0;
 	sqlite3_stmt *st = NULL;
-	if (rc == 0) {
-		buf_reset(&q);
-		buf_puts(&q, "SELECT ");
-		column_list(t, &q);
-		buf_appendf(&q, " FROM \"%s\" ORDER BY %s", t->name, t->order);
-		if (sqlite3_prepare_v2(src, buf_cstr(&q), -1, &st, NULL) != SQLITE_OK) {
-			buf_appendf(err, "lecture de %s impossible : %s", t->name, sqlite3_errmsg(src));
-			rc = -1;
-		}
+	buf_puts(&q, "SELECT ");
+	column_list(t, &q);
+	buf_appendf(&q, " FROM \"%s\" ORDER BY %s", t->name, t->order);
+	if (sqlite3_prepare_v2(src, buf_cstr(&q), -1, &st, NULL) != SQLITE_OK) {
+		buf_appendf(err, "lecture de %s impossible : %s", t->name, sqlite3_errmsg(src));
+		rc = -1;
 	}
 	if (rc == 0) {
 		buf_reset(&q);
@@ -372,6 +363,18 @@ static int target_is_empty(PGconn *pg, struct buf *err)
 	return empty ? 0 : -1;
 }
 
+/* Rows the migrations wrote (a calendar) are the source's own too: the
+ * source's copy replaces them. Run with the triggers off (replica). */
+static const char SQL_PG_EMPTY_TABLES[] =
+	"DO $$ DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+	"AND tablename <> 'schema_version' LOOP EXECUTE format('DELETE FROM %I', r.tablename); END LOOP; END $$";
+/* Each identity key's sequence past the ids copied. */
+static const char SQL_PG_MOVE_SEQUENCES[] =
+	"DO $$ DECLARE r record; BEGIN FOR r IN SELECT table_name, column_name FROM information_schema.columns "
+	"WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP "
+	"EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), max(%I)) FROM %I', "
+	"r.table_name, r.column_name, r.column_name, r.table_name); END LOOP; END $$";
+
 int db_copy_to_postgres(const char *from, const char *to, db_copy_fn fn, void *arg, struct buf *err)
 {
 	if (!db_url_is_postgres(to)) {
@@ -413,6 +416,8 @@ int db_copy_to_postgres(const char *from, const char *to, db_copy_fn fn, void *a
 		buf_puts(err, " (la copie doit se connecter à PostgreSQL en superutilisateur)");
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = pg_ok(pg, SQL_PG_EMPTY_TABLES, PGRES_COMMAND_OK, err);
 	for (int i = 0; rc == 0 && i < ntables; i++) {
 		int64_t sent = 0, back = 0;
 		char sum_sent[65], sum_back[65];
@@ -424,16 +429,11 @@ int db_copy_to_postgres(const char *from, const char *to, db_copy_fn fn, void *a
 				    tables[i].name, (long long)sent, (long long)back, sum_sent, sum_back);
 			rc = -1;
 		}
-		if (rc == 0 && tables[i].has_id && sent > 0) {
-			struct buf q = BUF_INIT;
-			buf_appendf(&q, "SELECT setval(pg_get_serial_sequence('\"%s\"', 'id'), max(id)) FROM \"%s\"",
-				    tables[i].name, tables[i].name);
-			rc = pg_ok(pg, buf_cstr(&q), PGRES_TUPLES_OK, err);
-			buf_free(&q);
-		}
 		if (rc == 0 && fn)
 			fn(tables[i].name, sent, sum_sent, arg);
 	}
+	if (rc == 0)
+		rc = pg_ok(pg, SQL_PG_MOVE_SEQUENCES, PGRES_COMMAND_OK, err);
 	if (rc == 0 && db_commit(dst) < 0) {
 		buf_appendf(err, "%s", db_errmsg(dst));
 		rc = -1;
