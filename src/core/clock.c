@@ -130,6 +130,23 @@ int date_parse(const char *s, int *y, int *m, int *d)
 	return *d <= max ? 0 : -1;
 }
 
+/* "YYYY-MM-DD" (years 0–9999) without printf: the home page formats a few
+ * dates per request and snprintf's machinery cost more than the rest. */
+static void format_iso_date(int y, int m, int d, char out[11])
+{
+	out[0] = (char)('0' + y / 1000 % 10);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
+}
+
 int64_t date_today_days(void)
 {
 	int64_t now = clock_now();
@@ -141,7 +158,7 @@ void date_today(char out[11])
 	int64_t now = clock_now();
 	int y, m, d;
 	civil_from_days((now + clock_paris_offset(now)) / 86400, &y, &m, &d);
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	format_iso_date(y, m, d, out);
 }
 
 int date_normalise(const char *s, char out[11])
@@ -152,7 +169,7 @@ int date_normalise(const char *s, char out[11])
 		return 0;
 	if (date_parse(s, &y, &m, &d) < 0)
 		return -1;
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	format_iso_date(y, m, d, out);
 	return 0;
 }
 
@@ -169,14 +186,17 @@ int date_add(const char *iso, int months, int days, char out[11])
 	if (d > max)
 		d = max;
 	civil_from_days(days_from_civil(y, m, d) + days, &y, &m, &d);
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	if (y < 0 || y > 9999)
+		return -1;
+	format_iso_date(y, m, d, out);
 	return 0;
 }
 
 void date_fr(const char *iso, char *out, size_t n)
 {
-	if (strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-')
-		snprintf(out, n, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-	else
+	if (n >= 11 && strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-') {
+		char fr[11] = {iso[8], iso[9], '/', iso[5], iso[6], '/', iso[0], iso[1], iso[2], iso[3], '\0'};
+		memcpy(out, fr, sizeof fr);
+	} else
 		snprintf(out, n, "%s", iso);
 }

@@ -103,6 +103,31 @@ size_t phone_digits(const char *in, char *out, size_t n)
 	return o;
 }
 
+/* Copies at most room bytes of s, never ending inside a UTF-8 sequence. */
+static size_t copy_whole_chars(char *out, size_t room, const char *s)
+{
+	size_t len = strlen(s);
+	if (len > room) {
+		len = room;
+		while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(out, s, len);
+	return len;
+}
+
+void text_join_name(const char *a, const char *b, char *out, size_t n)
+{
+	if (n == 0)
+		return;
+	size_t len = copy_whole_chars(out, n - 1, a);
+	if (len < n - 1) {
+		out[len++] = ' ';
+		len += copy_whole_chars(out + len, n - 1 - len, b);
+	}
+	out[len] = '\0';
+}
+
 void text_trim(const char *in, char *out, size_t n)
 {
 	while (*in == ' ' || *in == '\t')

@@ -21,4 +21,9 @@ void text_trim(const char *in, char *out, size_t n);
  * (Latin-1: é→É, ç→Ç, œ→Œ…); other bytes unchanged. */
 void text_upper(const char *in, char *out, size_t n);
 
+/* "a b" into out (size n), cut at a character boundary when too long: a
+ * person's name from its two fields, without printf (lists of tasks and
+ * reminders build one per row). */
+void text_join_name(const char *a, const char *b, char *out, size_t n);
+
 #endif

@@ -17,6 +17,7 @@ struct db {
 	int last_error;
 	int tx_depth;      /* nested db_begin calls: only the outermost commits */
 	int tx_failed;     /* an inner rollback happened: the outer commit must fail */
+	int reading;       /* inside db_read_begin: a read snapshot, no write allowed */
 	int stale;         /* unusable (read-only medium, lost server): reopened before the next use */
 };
 
@@ -57,6 +58,12 @@ struct db_ops {
 	void (*end)(struct db *db);
 	/* 1 when the connection is inside a transaction it did not end. */
 	int (*in_tx)(struct db *db);
+	/* A read-only snapshot around several queries; NULL when the backend
+	 * has none (each query is then its own snapshot). writes says whether a
+	 * statement would write (needed only with read_begin). */
+	int (*read_begin)(struct db *db);
+	void (*read_end)(struct db *db);
+	int (*writes)(struct db_stmt *st);
 	int (*integrity_check)(struct db *db, struct buf *err);
 	int (*checkpoint)(struct db *db);
 	/* 0 when there is no schema_version table yet. */

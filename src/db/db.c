@@ -125,6 +125,8 @@ int db_bind_blob(struct db_stmt *s, int idx, const void *v, size_t n)
 
 int db_step(struct db_stmt *s)
 {
+	if (s->db->reading && s->db->ops->writes(s))
+		db_read_end(s->db); /* written in its own transaction, not the snapshot */
 	return s->db->ops->step(s);
 }
 
@@ -242,6 +244,7 @@ static void tx_end(struct db *db)
 
 int db_begin(struct db *db)
 {
+	db_read_end(db); /* a write ends the read snapshot (see db_read_begin) */
 	if (db->tx_depth++ > 0)
 		return 0;
 	db->tx_failed = 0;
@@ -290,6 +293,23 @@ void db_rollback(struct db *db)
 	if (db->ops->in_tx(db))
 		script(db, "ROLLBACK");
 	tx_end(db);
+}
+
+void db_read_begin(struct db *db)
+{
+	if (db->reading || db->tx_depth > 0 || !db->ops->read_begin)
+		return;
+	/* On failure the queries simply run in their own snapshots. */
+	if (db->ops->read_begin(db) == 0)
+		db->reading = 1;
+}
+
+void db_read_end(struct db *db)
+{
+	if (!db->reading)
+		return;
+	db->reading = 0;
+	db->ops->read_end(db);
 }
 
 int db_in_tx(struct db *db)

@@ -105,6 +105,16 @@ void db_rollback(struct db *db);
 /* 1 inside an explicit transaction. */
 int db_in_tx(struct db *db);
 
+/* A read snapshot around the reads of a request: its queries see one state
+ * of the database and, on SQLite, take the WAL read lock (a shared-memory
+ * mutex that the server threads contend for) once instead of once per query.
+ * The first write — db_begin, or stepping a statement that writes — ends it
+ * first, so a page that reads then writes needs no care. A no-op inside a
+ * write transaction, and on PostgreSQL, where each query stays its own
+ * snapshot (a BEGIN and a COMMIT would cost two round trips). */
+void db_read_begin(struct db *db);
+void db_read_end(struct db *db);
+
 /* Integrity check of the whole file: 0 when "ok". */
 int db_integrity_check(struct db *db, struct buf *err);
 

@@ -334,6 +334,37 @@ static int sq_in_tx(struct db *db)
 	return !sqlite3_get_autocommit(SQ(db)->h);
 }
 
+/* Prepared once per connection like any query (the cache is keyed by these
+ * addresses), instead of parsed by sqlite3_exec on every page. */
+static const char SQL_READ_BEGIN[] = "BEGIN DEFERRED";
+static const char SQL_READ_END[] = "COMMIT";
+
+static int sq_run_cached(struct db *db, const char *sql)
+{
+	struct db_stmt *st = sq_prepare(db, sql);
+	if (!st)
+		return DB_ERR;
+	int rc = sqlite3_step(ST(st)->st);
+	sqlite3_reset(ST(st)->st);
+	return rc == SQLITE_DONE ? 0 : fail(db, rc);
+}
+
+static int sq_read_begin(struct db *db)
+{
+	return sq_run_cached(db, SQL_READ_BEGIN);
+}
+
+static void sq_read_end(struct db *db)
+{
+	if (sq_run_cached(db, SQL_READ_END) < 0 && sq_in_tx(db))
+		sqlite3_exec(SQ(db)->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int sq_writes(struct db_stmt *st)
+{
+	return !sqlite3_stmt_readonly(ST(st)->st);
+}
+
 static int sq_integrity_check(struct db *db, struct buf *err)
 {
 	sqlite3_stmt *st;
@@ -404,6 +435,9 @@ const struct db_ops db_sqlite_ops = {
 	.begin = sq_begin,
 	.end = writer_release,
 	.in_tx = sq_in_tx,
+	.read_begin = sq_read_begin,
+	.read_end = sq_read_end,
+	.writes = sq_writes,
 	.integrity_check = sq_integrity_check,
 	.checkpoint = sq_checkpoint,
 	.schema_version = sq_schema_version,

@@ -433,7 +433,7 @@ static int list_tasks(struct db_stmt *st, void (*fn)(void *arg, const struct tas
 			.assignee = db_col_text(st, 7),
 			.assignee_id = db_col_int(st, 8),
 		};
-		snprintf(name, sizeof name, "%s %s", db_col_text(st, 5), db_col_text(st, 6));
+		text_join_name(db_col_text(st, 5), db_col_text(st, 6), name, sizeof name);
 		t.person_name = name;
 		fn(arg, &t);
 	}

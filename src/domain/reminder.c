@@ -465,7 +465,7 @@ static int list_rows(struct db_stmt *st, void (*fn)(void *arg, const struct outb
 	}
 	while ((rc = db_step(st)) == 1) {
 		read_row(st, r);
-		snprintf(r->person_name, sizeof r->person_name, "%s %s", db_col_text(st, 14), db_col_text(st, 13));
+		text_join_name(db_col_text(st, 14), db_col_text(st, 13), r->person_name, sizeof r->person_name);
 		fn(arg, r);
 	}
 	db_done(st);

@@ -83,9 +83,9 @@ static void add_due(void *arg, const struct due_item *d)
 
 void page_home(struct web *w)
 {
+	struct home h = {.w = w};
+	date_today(h.today);
 	if (w->sess.user.role & ROLES_STRUCTURE) {
-		struct home h = {.w = w};
-		date_today(h.today);
 		task_list_mine(w->db, &w->actor, add_my_task, &h);
 		tpl_set_bool(w->tpl, "has_tasks", h.count > 0);
 		if (w->sess.user.role & (ROLE_TRAVAILLEUR_SOCIAL | ROLE_RESPONSABLE)) {
@@ -95,9 +95,8 @@ void page_home(struct web *w)
 		person_recent(w->db, &w->actor, add_recent, w);
 		tpl_set_bool(w->tpl, "staff", 1);
 	}
-	char today[64];
-	clock_format_fr(clock_now(), today, sizeof today);
-	today[10] = '\0'; /* the date only */
+	char today[11];
+	date_fr(h.today, today, sizeof today);
 	tpl_set(w->tpl, "today", today);
 	tpl_set_bool(w->tpl, "is_head", w->sess.user.role == ROLE_RESPONSABLE);
 	tpl_set_bool(w->tpl, "is_admin", w->sess.user.role == ROLE_ADMINISTRATEUR);

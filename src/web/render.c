@@ -76,6 +76,7 @@ void web_render(struct web *w, const char *tpl_name, const char *title)
 	struct buf err = BUF_INIT;
 	buf_reset(&w->resp->body);
 	w->resp->body.max = 4 << 20;
+	buf_reserve(&w->resp->body, 16 << 10); /* most pages fit: no copy while growing */
 	if (tpl_render(tpl_name, w->tpl, &w->resp->body, &err) < 0) {
 		log_error("template %s: %s", tpl_name, buf_cstr(&err));
 		buf_free(&err);
@@ -282,6 +283,6 @@ const char *web_date_fr(struct web *w, const char *iso)
 {
 	char out[16];
 	date_fr(iso, out, sizeof out);
-	const char *s = pool_printf(w->req->pool, "%s", out);
+	const char *s = pool_strdup(w->req->pool, out);
 	return s ? s : "";
 }

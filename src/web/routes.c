@@ -257,6 +257,10 @@ static void dispatch(struct web *w)
 		return;
 	}
 	db_clear_error(w->db);
+	/* A page read (GET, HEAD) sees one snapshot from the session check to
+	 * the end, unless it writes (an audit entry, say), which ends it. */
+	if (req->method != HTTP_POST)
+		db_read_begin(w->db);
 	/* Identify the session on every route, public ones included (the login
 	 * page sends a logged-in user home). */
 	const char *token = req_cookie(req, SESSION_COOKIE);
@@ -322,6 +326,8 @@ void web_handle(struct request *req, struct response *resp)
 	req->app = &w;
 	int64_t start = clock_mono_us();
 	dispatch(&w);
+	if (w.db)
+		db_read_end(w.db);
 	if (w.db && db_in_tx(w.db)) {
 		log_error("handler left a transaction open on %s", req->path);
 		db_rollback(w.db);
