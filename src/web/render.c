@@ -44,6 +44,8 @@ static void layout_values(struct web *w, const char *title)
 		tpl_set_bool(t, "logged_in", 1);
 		if (w->sess.stage == SESSION_COMPLETE) {
 			tpl_set_bool(t, "has_nav", 1);
+			/* The questionnaire is open to everyone in a structure: a link in the footer of every page. */
+			tpl_set_bool(t, "survey_link", (w->sess.user.role & ROLES_STRUCTURE) != 0);
 			for (size_t i = 0; i < sizeof NAV / sizeof NAV[0]; i++) {
 				if (!(NAV[i].roles & w->sess.user.role))
 					continue;

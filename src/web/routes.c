@@ -39,6 +39,10 @@ const struct route web_routes[] = {
 	{GET, "/rapports/activite", page_report, 0, HEAD_OF},
 	{GET, "/rapports/barometre", page_barometer, 0, HEAD_OF},
 	{GET, "/rapports/export", page_report_export, 0, HEAD_OF},
+	{GET, "/rapports/questionnaire", page_survey_results, 0, HEAD_OF},
+	/* The anonymous questionnaire of the workers (pages_survey.c). */
+	{GET, "/questionnaire", page_survey, 0, STAFF},
+	{POST, "/questionnaire", page_survey_post, 0, STAFF},
 	{GET, "/mon-activite", page_my_activity, 0, FOLLOWS},
 	{GET, "/structure", page_structure, 0, HEAD_OF},
 	{POST, "/structure", page_structure_post, 0, HEAD_OF},

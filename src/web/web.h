@@ -136,6 +136,10 @@ void page_import(struct web *w);
 void page_report(struct web *w);
 void page_barometer(struct web *w);
 void page_report_export(struct web *w);
+/* pages_survey.c */
+void page_survey(struct web *w);
+void page_survey_post(struct web *w);
+void page_survey_results(struct web *w);
 void page_my_activity(struct web *w);
 void page_structure(struct web *w);
 void page_structure_post(struct web *w);

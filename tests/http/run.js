@@ -1602,6 +1602,15 @@ require('./reports')({
 	get main() { return main; },
 });
 
+/* ---- the anonymous questionnaire (tests/http/survey.js) ---------- */
+
+require('./survey')({
+	test, assert, eq, has, hasNot, status, redirect, fail, textOf, short, run, lien, lienOk, sql,
+	request, raw, Client, Server, csrfOf, hiddenFields, login, loginOk, enrolTotp, loginTotp, logout,
+	resetThrottle, unescapeHtml, sleep, PW, ROOT, BIN, DB, dir, ids, STRUCT_A, STRUCT_B,
+	get main() { return main; },
+});
+
 /* ---- directory search and orientations (tests/http/directory.js) -- */
 
 require('./directory')({
