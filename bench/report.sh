@@ -16,6 +16,8 @@
 # the disk, see the persons benchmark).
 #
 #   sh bench/report.sh        (after make lien)
+# Periods: the calendar year (its people counted on write, migration 015),
+# the last whole month, and twelve rolling months (people read one by one).
 # Environment: LIEN_BIN, BENCH_RUNS (5), BENCH_SIZES ("10000:200000 100000:200000 100000:2000000")
 set -eu
 cd "$(dirname "$0")/.."
@@ -59,11 +61,15 @@ echo "Rapport d'activité ($(nproc) cœurs, $(date -u +%Y-%m-%d)) ; médiane de 
 year=$(date +%Y)
 month_from=$(date -d "$(date +%Y-%m-01) -1 month" +%d/%m/%Y)
 month_to=$(date -d "$(date +%Y-%m-01) -1 day" +%d/%m/%Y)
+# Twelve months to yesterday: not a calendar year, so its people are read
+# one by one (the cost a calendar year had before migration 015).
+rolling_from=$(date -d "-365 days" +%d/%m/%Y)
+rolling_to=$(date -d "-1 day" +%d/%m/%Y)
 for size in ${BENCH_SIZES:-10000:200000 100000:200000 100000:2000000}; do
 	p=${size%:*} e=${size#*:}
 	echo "$p personnes, $e échanges :"
 	prepare "$p" "$e"
-	for period in "01/01/$year 31/12/$year année" "$month_from $month_to mois"; do
+	for period in "01/01/$year 31/12/$year année" "$month_from $month_to mois" "$rolling_from $rolling_to 12mois"; do
 		set -- $period
 		agg=$(measure "$RUNS" "$T/b.db" --from "$1" --to "$2")
 		# The recount takes seconds: fewer runs.
@@ -74,7 +80,7 @@ for size in ${BENCH_SIZES:-10000:200000 100000:200000 100000:2000000}; do
 			--recount >"$T/raw.txt"
 		same=identiques
 		cmp -s "$T/agg.txt" "$T/raw.txt" || same=DIFFÉRENTS
-		echo "$3 $1–$2 $agg $raw $same" | awk '{printf "  %-5s %s  agrégats %7.1f / %7.1f   recompte %8.1f / %8.1f   rapport ×%.0f (processeur)   chiffres %s\n", $1, $2, $3, $4, $5, $6, ($4 > 0 ? $6 / $4 : 0), $7}'
+		echo "$3 $1–$2 $agg $raw $same" | awk '{printf "  %-6s %s  agrégats %7.1f / %7.1f   recompte %8.1f / %8.1f   rapport ×%.0f (processeur)   chiffres %s\n", $1, $2, $3, $4, $5, $6, ($4 > 0 ? $6 / $4 : 0), $7}'
 	done
 done
 

@@ -126,8 +126,13 @@ int cmd_report(struct cmd_ctx *c)
 		for (int i = 0; i < ntotals; i++)
 			buf_appendf(&out, "  %-48s %10lld %10lld\n", totals[i].label, (long long)totals[i].n,
 				    (long long)totals[i].prev);
+		/* A worker's report says what counts as theirs, as the page does. */
+		if (r.whose)
+			buf_appendf(&out, "  (%s)\n", r.whose);
 		for (int k = 0; k < RT_COUNT; k++) {
 			buf_appendf(&out, "\n%s\n", r.tables[k].title);
+			if (r.tables[k].whose)
+				buf_appendf(&out, "  (%s)\n", r.tables[k].whose);
 			for (int i = 0; i < r.tables[k].nrows; i++)
 				buf_appendf(&out, "  %-40s %10lld %10lld\n", r.tables[k].rows[i].label,
 					    (long long)r.tables[k].rows[i].n, (long long)r.tables[k].rows[i].prev);

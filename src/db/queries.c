@@ -259,6 +259,10 @@ const char SQL_REPORT_AGG_PERSON_DAYS[] =
 const char SQL_REPORT_AGG_PERSON_MONTH[] =
 	"SELECT person_id FROM report_person_months WHERE structure_id = $1 AND author_id = $2 AND month = $3";
 /* $4: the months wanted, bit m-1 for month m. */
+/* Migration 015: the people of a whole year by birth year, civilité,
+ * commune, and those whose file was opened that year. */
+const char SQL_REPORT_AGG_YEAR_PEOPLE[] =
+	"SELECT dim, value, people FROM report_year_people WHERE structure_id = $1 AND author_id = $2 AND year = $3";
 const char SQL_REPORT_AGG_PERSON_YEAR[] =
 	"SELECT person_id FROM report_person_years "
 	"WHERE structure_id = $1 AND author_id = $2 AND year = $3 AND (months & $4) <> 0";
@@ -402,7 +406,9 @@ const char SQL_DIAGNOSTIC_PREVIOUS[] =
 	"AND (d.done_on < $3 OR (d.done_on = $3 AND d.id < $4)) ORDER BY d.done_on DESC, d.id DESC LIMIT 1";
 /* For each person whose latest diagnostic up to $3 falls in [$2, $3]: that
  * latest level, compared with the person's first diagnostic. One row per
- * level: people, people assessed more than once, rose, fell. */
+ * level: people, people assessed more than once, rose, fell. $4: only the
+ * people whose latest diagnostic that worker did (0: everyone), so that the
+ * workers' figures add up to the structure's. */
 const char SQL_DIAGNOSTIC_STATS[] =
 	"SELECT d.level, count(*), "
 	"sum(CASE WHEN f.id <> d.id THEN 1 ELSE 0 END), "
@@ -412,7 +418,7 @@ const char SQL_DIAGNOSTIC_STATS[] =
 	"WHERE f2.person_id = d.person_id ORDER BY f2.done_on, f2.id LIMIT 1) "
 	"WHERE d.structure_id = $1 AND d.done_on >= $2 AND d.done_on <= $3 "
 	"AND d.id = (SELECT d2.id FROM diagnostics d2 WHERE d2.person_id = d.person_id AND d2.done_on <= $3 "
-	"ORDER BY d2.done_on DESC, d2.id DESC LIMIT 1) "
+	"ORDER BY d2.done_on DESC, d2.id DESC LIMIT 1) AND ($4 = 0 OR d.created_by = $4) "
 	"GROUP BY d.level ORDER BY d.level";
 const char SQL_DIAGNOSTICS_ANONYMISE[] = "UPDATE diagnostics SET comment = '' WHERE person_id = $1";
 const char SQL_MERGE_DIAGNOSTICS[] = "UPDATE diagnostics SET person_id = $1 WHERE person_id = $2";
@@ -453,20 +459,23 @@ const char SQL_MERGE_ACTS[] = "UPDATE mandate_acts SET person_id = $1 WHERE pers
 const char SQL_MERGE_AIDS[] = "UPDATE aid_requests SET person_id = $1 WHERE person_id = $2";
 
 /* ---- reports: démarches, mandates and aid of a period --------------------- */
-/* $1 structure, $2..$3 the period's civil dates (inclusive). */
+/* $1 structure, $2..$3 the period's civil dates (inclusive); the last
+ * parameter, a worker (0: the whole structure): the rows that worker
+ * created, or for acts under mandate did. */
 const char SQL_REPORT_PROCEDURES[] =
 	"SELECT how, organism, count(*) FROM procedures WHERE structure_id = $1 AND opened_on >= $2 AND opened_on <= $3 "
-	"GROUP BY how, organism";
+	"AND ($4 = 0 OR created_by = $4) GROUP BY how, organism";
 /* In force on at least one day of the period. $4, $5: the period as Unix times. */
 const char SQL_REPORT_MANDATES[] =
 	"SELECT count(*) FROM mandates WHERE structure_id = $1 AND starts_on <= $3 AND ends_on >= $2 "
-	"AND (revoked_at IS NULL OR revoked_at >= $4) AND created_at < $5";
+	"AND (revoked_at IS NULL OR revoked_at >= $4) AND created_at < $5 AND ($6 = 0 OR created_by = $6)";
 const char SQL_REPORT_ACTS[] =
-	"SELECT count(*) FROM mandate_acts WHERE structure_id = $1 AND at >= $4 AND at < $5 AND $2 <= $3";
+	"SELECT count(*) FROM mandate_acts WHERE structure_id = $1 AND at >= $4 AND at < $5 AND $2 <= $3 "
+	"AND ($6 = 0 OR user_id = $6)";
 const char SQL_REPORT_AIDS[] =
 	"SELECT kind, status, count(*), COALESCE(sum(amount_asked), 0), COALESCE(sum(amount_granted), 0) "
 	"FROM aid_requests WHERE structure_id = $1 AND created_at >= $4 AND created_at < $5 AND $2 <= $3 "
-	"GROUP BY kind, status";
+	"AND ($6 = 0 OR created_by = $6) GROUP BY kind, status";
 const char SQL_MERGE_DOCUMENTS[] =
 	"UPDATE documents SET person_id = $1, object_id = CASE WHEN object_type = 'person' THEN $1 ELSE object_id END "
 	"WHERE person_id = $2";
@@ -585,11 +594,12 @@ const char SQL_OUTBOX_FOR_APPOINTMENT[] =
 	"SELECT " OUTBOX_COLS ", p.birth_name, p.first_names FROM outbox o JOIN persons p ON p.id = o.person_id "
 	"WHERE o.appointment_id = $1 AND o.structure_id = $2 ORDER BY o.due_at, o.id";
 const char SQL_OUTBOX_CANCEL_CLAIMED[] = "UPDATE outbox SET status = 'cancelled' WHERE id = $1 AND status = 'sending'";
-/* Appointments that took place in the period and what happened, per person expected. */
+/* Appointments that took place in the period and what happened, per person
+ * expected. $6: the worker who held them, whoever booked them (0: all). */
 const char SQL_REPORT_APPOINTMENTS[] =
 	"SELECT ap.outcome, count(*) FROM appointments a JOIN appointment_persons ap ON ap.appointment_id = a.id "
 	"WHERE a.structure_id = $1 AND a.status = 'prevu' AND a.starts_at >= $4 AND a.starts_at < $5 AND $2 <= $3 "
-	"GROUP BY ap.outcome";
+	"AND ($6 = 0 OR a.worker_id = $6) GROUP BY ap.outcome";
 
 /* ---- the baromètre: month by month, for a structure or one worker ($2, 0 = all) ---- */
 /* Time with people (accueil, entretiens, visites, ateliers, accompagnement
@@ -942,10 +952,10 @@ const char SQL_ORIENT_EVENT_ADD[] =
 const char SQL_ORIENT_EVENTS[] =
 	"SELECT e.status, e.channel, e.note, e.at, COALESCE(u.display_name, '') FROM orientation_events e "
 	"LEFT JOIN users u ON u.id = e.by_user WHERE e.orientation_id = $1 AND e.structure_id = $2 ORDER BY e.id";
-/* $2, $3: Unix times of the period. */
+/* $2, $3: Unix times of the period; $4: the worker who proposed them (0: all). */
 const char SQL_ORIENT_STATS[] =
 	"SELECT theme, partner_type, status, count(*) FROM orientations WHERE structure_id = $1 AND created_at >= $2 "
-	"AND created_at < $3 GROUP BY theme, partner_type, status";
+	"AND created_at < $3 AND ($4 = 0 OR created_by = $4) GROUP BY theme, partner_type, status";
 /* After a large import: statistics for the planner (which index narrows a
  * search most: the grid cells or a theme). */
 const char SQL_DIR_ANALYZE_SERVICES[] = "ANALYZE dir_services";
@@ -958,6 +968,38 @@ const char SQL_ORIENTATION_EVENTS_ANONYMISE[] =
 	"UPDATE orientation_events SET note = '' WHERE orientation_id IN (SELECT id FROM orientations WHERE person_id = $1)";
 const char SQL_MERGE_ORIENTATIONS[] = "UPDATE orientations SET person_id = $1 WHERE person_id = $2";
 
+/* ---- the anonymous questionnaire --------------------------------------------- */
+
+/* Who answered in which quarter: read only to refuse a second answer. No
+ * statement reads it together with survey_answers (they share no key). */
+const char SQL_SURVEY_PARTICIPATED[] =
+	"SELECT count(*) FROM survey_participations WHERE structure_id = $1 AND period = $2 AND user_id = $3";
+/* A second answer in the quarter inserts nothing (db_changes() is 0). */
+const char SQL_SURVEY_PARTICIPATE[] =
+	"INSERT INTO survey_participations(structure_id, period, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+/* $1 is a random id; one already drawn inserts nothing and is drawn again. */
+const char SQL_SURVEY_ANSWER_ADD[] =
+	"INSERT INTO survey_answers(id, structure_id, period, question, answer) VALUES ($1, $2, $3, $4, $5) "
+	"ON CONFLICT (id) DO NOTHING";
+/* One questionnaire of a structure at a time (SQLite's write transaction
+ * already is): the rewrite below must see every answer of the quarter. */
+const char SQL_SURVEY_LOCK[] = "SELECT id FROM structures WHERE id = $1";
+static const char SQL_SURVEY_LOCK_PG[] = "SELECT id FROM structures WHERE id = $1 FOR UPDATE";
+/* The quarter's answers, deleted then written again in id order (survey.c says why). */
+const char SQL_SURVEY_PERIOD_ANSWERS[] =
+	"SELECT id, question, answer FROM survey_answers WHERE structure_id = $1 AND period = $2 ORDER BY id";
+const char SQL_SURVEY_PERIOD_DELETE[] = "DELETE FROM survey_answers WHERE structure_id = $1 AND period = $2";
+/* The questionnaires of a quarter: the answers to one question ($3). */
+const char SQL_SURVEY_COUNT[] =
+	"SELECT count(*) FROM survey_answers WHERE structure_id = $1 AND period = $2 AND question = $3";
+/* The counts shown, replaced when the quarter reaches 5, 10, 15… answers. */
+const char SQL_SURVEY_TALLY_CLEAR[] = "DELETE FROM survey_tallies WHERE structure_id = $1 AND period = $2";
+const char SQL_SURVEY_TALLY_PUBLISH[] =
+	"INSERT INTO survey_tallies(structure_id, period, question, answer, n) "
+	"SELECT structure_id, period, question, answer, count(*) FROM survey_answers WHERE structure_id = $1 AND period = $2 "
+	"GROUP BY structure_id, period, question, answer";
+const char SQL_SURVEY_RESULTS[] = "SELECT question, answer, n FROM survey_tallies WHERE structure_id = $1 AND period = $2";
+
 /* ---- the PostgreSQL text of the queries above whose dialects differ ---- */
 /* The full-text upkeep statements are SQLite's (FTS5 tables are filled by
  * hand); PostgreSQL's expression indexes keep themselves: "" runs nothing. */
@@ -966,6 +1008,7 @@ const struct db_variant db_pg_variants[] = {
 	{SQL_SRCH_FTS_ALL, SQL_SRCH_FTS_ALL_PG},
 	{SQL_DIR_THEMES_ADD_FROM, SQL_DIR_THEMES_ADD_FROM_PG},
 	{SQL_OUTBOX_CLAIM, SQL_OUTBOX_CLAIM_PG},
+	{SQL_SURVEY_LOCK, SQL_SURVEY_LOCK_PG},
 	{SQL_DIR_FTS_ADD, ""},
 	{SQL_DIR_FTS_DELETE, ""},
 	{SQL_DIR_FTS_ADD_STRUCTURE, ""},

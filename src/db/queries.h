@@ -118,6 +118,7 @@ extern const char SQL_REPORT_AGG_DAYS[];
 extern const char SQL_REPORT_AGG_THEMES[];
 extern const char SQL_REPORT_AGG_PERSON_DAYS[];
 extern const char SQL_REPORT_AGG_PERSON_MONTH[];
+extern const char SQL_REPORT_AGG_YEAR_PEOPLE[];
 extern const char SQL_REPORT_AGG_PERSON_YEAR[];
 extern const char SQL_THEMES_OF_STRUCTURE[];
 extern const char SQL_THEME_SET[];
@@ -310,3 +311,15 @@ extern const char SQL_DIR_ANALYZE_STRUCTURES[];
 extern const char SQL_ORIENTATIONS_ANONYMISE[];
 extern const char SQL_ORIENTATION_EVENTS_ANONYMISE[];
 extern const char SQL_MERGE_ORIENTATIONS[];
+
+/* the anonymous questionnaire (domain/survey.c) */
+extern const char SQL_SURVEY_PARTICIPATED[];
+extern const char SQL_SURVEY_PARTICIPATE[];
+extern const char SQL_SURVEY_ANSWER_ADD[];
+extern const char SQL_SURVEY_LOCK[];
+extern const char SQL_SURVEY_PERIOD_ANSWERS[];
+extern const char SQL_SURVEY_PERIOD_DELETE[];
+extern const char SQL_SURVEY_COUNT[];
+extern const char SQL_SURVEY_TALLY_CLEAR[];
+extern const char SQL_SURVEY_TALLY_PUBLISH[];
+extern const char SQL_SURVEY_RESULTS[];

@@ -386,7 +386,7 @@ int diagnostic_list(struct db *db, const struct actor *by, int64_t person_id, in
 	return rc < 0 ? rc : n;
 }
 
-int diagnostic_stats(struct db *db, int64_t structure_id, const char *from, const char *to,
+int diagnostic_stats(struct db *db, int64_t structure_id, int64_t worker_id, const char *from, const char *to,
 		     struct diagnostic_stats *out, struct buf *err)
 {
 	memset(out, 0, sizeof *out);
@@ -395,7 +395,7 @@ int diagnostic_stats(struct db *db, int64_t structure_id, const char *from, cons
 		buf_puts(err, "Période impossible" NB ": deux dates JJ/MM/AAAA, la première avant la seconde.");
 		return -1;
 	}
-	struct db_stmt *st = db_query(db, SQL_DIAGNOSTIC_STATS, "iss", structure_id, f, t);
+	struct db_stmt *st = db_query(db, SQL_DIAGNOSTIC_STATS, "issi", structure_id, f, t, worker_id);
 	if (!st) {
 		buf_appendf(err, "Erreur de la base de données" NB ": %s", db_errmsg(db));
 		return -1;

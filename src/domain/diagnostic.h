@@ -118,8 +118,9 @@ int diagnostic_list(struct db *db, const struct actor *by, int64_t person_id, in
 		    void (*fn)(void *arg, const struct diagnostic *d), void *arg);
 
 /* For the activity report: the people of a structure whose latest
- * diagnostic up to `to` was done in the period, by that level; and how
- * their level moved since their first diagnostic. */
+ * diagnostic up to `to` was done in the period (and, when worker_id is not
+ * 0, by that worker), by that level; and how their level moved since their
+ * first diagnostic. */
 struct diagnostic_stats {
 	int64_t by_level[5];       /* [1]..[4]; [0] unused */
 	int64_t people;            /* sum of by_level */
@@ -128,7 +129,7 @@ struct diagnostic_stats {
 };
 /* from, to: inclusive dates "YYYY-MM-DD" or "JJ/MM/AAAA". 0, or -1 with a
  * message in err. */
-int diagnostic_stats(struct db *db, int64_t structure_id, const char *from, const char *to,
+int diagnostic_stats(struct db *db, int64_t structure_id, int64_t worker_id, const char *from, const char *to,
 		     struct diagnostic_stats *out, struct buf *err);
 
 

@@ -323,11 +323,11 @@ int orientation_history(struct db *db, const struct actor *by, int64_t id,
 	return rc < 0 ? rc : 0;
 }
 
-int orientation_stats(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_to,
+int orientation_stats(struct db *db, int64_t structure_id, int64_t worker_id, int64_t t_from, int64_t t_to,
 		      void (*fn)(void *arg, const char *theme, const char *partner_type, const char *status, int64_t n),
 		      void *arg)
 {
-	struct db_stmt *st = db_query(db, SQL_ORIENT_STATS, "iii", structure_id, t_from, t_to);
+	struct db_stmt *st = db_query(db, SQL_ORIENT_STATS, "iiii", structure_id, t_from, t_to, worker_id);
 	if (!st)
 		return DB_ERR;
 	int rc;

@@ -76,10 +76,10 @@ int orientation_list(struct db *db, const struct actor *by, int64_t person_id,
 int orientation_history(struct db *db, const struct actor *by, int64_t id,
 			void (*fn)(void *arg, const struct orientation_event *e), void *arg);
 
-/* Figures for the reports: orientations proposed between two Unix times,
- * one call per (category, partner type, current status) with its count.
- * 0 or <0. */
-int orientation_stats(struct db *db, int64_t structure_id, int64_t t_from, int64_t t_to,
+/* Figures for the reports: orientations proposed between two Unix times
+ * (by one worker, or by anyone when worker_id is 0), one call per
+ * (category, partner type, current status) with its count. 0 or <0. */
+int orientation_stats(struct db *db, int64_t structure_id, int64_t worker_id, int64_t t_from, int64_t t_to,
 		      void (*fn)(void *arg, const char *theme, const char *partner_type, const char *status, int64_t n),
 		      void *arg);
 

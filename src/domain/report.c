@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NB "\u00a0" /* the space before : ; in French */
+
 /* Adds n to the row with this key (creating it; the last row collects
  * the rest when the table is full). Returns the row's index: rows do not
  * move until the tables are sorted at the end. */
@@ -80,6 +82,16 @@ static void bump_cached(struct row_cache *c, struct report_table *t, const char 
 	bump(t, key, label, prev, 1);
 }
 
+static const char *sex_label(const char *civilite)
+{
+	return !strcmp(civilite, "Mme") ? "Femmes" : !strcmp(civilite, "M.") ? "Hommes" : "Non précisé";
+}
+
+static const char *commune_label(const char *name)
+{
+	return name[0] ? name : "Non renseignée";
+}
+
 /* Age band on a civil date (ay, am, ad) of someone born y-m-d (y < 0: unknown). */
 static const char *age_band(int y, int m, int d, int ay, int am, int ad)
 {
@@ -141,7 +153,8 @@ struct period {
 	int64_t day_from, day_to;
 	int64_t t_from, t_to;
 	int prev;                 /* which column of the rows it fills */
-	struct idset seen;
+	int year;                 /* a whole calendar year whose people are counted (migration 015), or 0 */
+	struct idset seen;        /* the people seen, when year is 0 */
 };
 
 /* Each theme of a comma-separated list counts n mentions. */
@@ -222,6 +235,42 @@ static int people_of_months(struct db *db, const struct report_scope *s, int yea
 	return 0;
 }
 
+/* The person figures of a whole calendar year, counted on write: a few
+ * hundred rows (birth years, civilités, communes) instead of one per
+ * person seen. The age on 31 December is the year minus the birth year. */
+static int year_people(struct db *db, const struct report_scope *s, const struct period *p, struct activity_report *r)
+{
+	struct db_stmt *st = db_query(db, SQL_REPORT_AGG_YEAR_PEOPLE, "iii", s->structure_id, s->worker_id,
+				      (int64_t)p->year);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = db_step(st)) == 1) {
+		const char *dim = db_col_text(st, 0), *value = db_col_text(st, 1);
+		int64_t n = db_col_int(st, 2);
+		if (n <= 0)
+			continue; /* a count that fell back to 0 */
+		if (!strcmp(dim, "sex")) {
+			const char *sex = sex_label(value);
+			bump(&r->tables[RT_SEX], sex, sex, p->prev, n);
+			*(p->prev ? &r->people_prev : &r->people) += n; /* everyone has one civilité */
+		} else if (!strcmp(dim, "commune")) {
+			const char *commune = commune_label(value);
+			bump(&r->tables[RT_COMMUNE], commune, commune, p->prev, n);
+		} else if (!strcmp(dim, "age")) {
+			int born = -1;
+			if (strlen(value) == 4 && strspn(value, "0123456789") == 4)
+				born = (int)strtol(value, NULL, 10);
+			const char *band = age_band(born >= 1800 ? born : -1, 1, 1, p->year, 12, 31);
+			bump(&r->tables[RT_AGE], band, band, p->prev, n);
+		} else if (!strcmp(dim, "new")) {
+			*(p->prev ? &r->new_people_prev : &r->new_people) += n;
+		}
+	}
+	db_done(st);
+	return rc;
+}
+
 /* The same figures from the aggregates: the period's day rows (a few per
  * day), and the people seen, read by whole months and years where the
  * period covers them and by day only in the months it covers in part. The
@@ -241,6 +290,8 @@ static int aggregate_entries(struct db *db, const struct report_scope *s, struct
 	while (st && (rc = db_step(st)) == 1)
 		bump_themes(&r->tables[RT_THEME], db_col_text(st, 0), theme_names, p->prev, db_col_int(st, 1));
 	db_done(st);
+	if (rc >= 0 && p->year)
+		return year_people(db, s, p, r);
 	int year = 0, mask = 0;
 	for (int64_t day = p->day_from; rc >= 0 && day <= p->day_to;) {
 		int y, m, d;
@@ -292,9 +343,8 @@ static int count_people(struct db *db, int64_t structure_id, struct period perio
 		int y, m, d;
 		if (date_parse(db_col_text(st, 1), &y, &m, &d) < 0)
 			y = -1;
-		const char *civ = db_col_text(st, 2);
-		const char *sex = !strcmp(civ, "Mme") ? "Femmes" : !strcmp(civ, "M.") ? "Hommes" : "Non précisé";
-		const char *commune = db_col_text(st, 3)[0] ? db_col_text(st, 3) : "Non renseignée";
+		const char *sex = sex_label(db_col_text(st, 2));
+		const char *commune = commune_label(db_col_text(st, 3));
 		int64_t created = db_col_int(st, 4);
 		for (int k = 0; k < 2; k++) {
 			const struct period *p = &periods[k];
@@ -330,17 +380,20 @@ static void bump_orientation(void *arg, const char *theme, const char *partner_t
 }
 
 /* The figures of démarches, mandates and aid requests for one period:
- * small tables, so GROUP BY queries rather than a scan. */
-static int report_procedures(struct db *db, int64_t structure_id, const char *from, const char *to, int64_t t_from,
-			     int64_t t_to, int prev, struct activity_report *r)
+ * small tables, so GROUP BY queries rather than a scan. For a worker, each
+ * query keeps the rows of their own work (see report_whose): the structure
+ * index still narrows to the period, the worker is one more filter. */
+static int report_procedures(struct db *db, const struct report_scope *s, const char *from, const char *to,
+			     int64_t t_from, int64_t t_to, int prev, struct activity_report *r)
 {
+	int64_t structure_id = s->structure_id, worker = s->worker_id;
 	struct label_list *orgs = malloc(sizeof *orgs);
 	if (!orgs || organisms_load(db, structure_id, orgs) < 0) {
 		free(orgs);
 		return -1;
 	}
 	int64_t total = 0, in_place = 0, mandates = 0, acts = 0, aids = 0, granted = 0;
-	struct db_stmt *st = db_query(db, SQL_REPORT_PROCEDURES, "iss", structure_id, from, to);
+	struct db_stmt *st = db_query(db, SQL_REPORT_PROCEDURES, "issi", structure_id, from, to, worker);
 	int rc = st ? 1 : -1;
 	while (st && (rc = db_step(st)) == 1) {
 		const char *way = db_col_text(st, 0), *org = db_col_text(st, 1);
@@ -354,10 +407,11 @@ static int report_procedures(struct db *db, int64_t structure_id, const char *fr
 	db_done(st);
 	free(orgs);
 	if (rc >= 0)
-		rc = db_get_int(db, SQL_REPORT_MANDATES, &mandates, "issii", structure_id, from, to, t_from, t_to);
+		rc = db_get_int(db, SQL_REPORT_MANDATES, &mandates, "issiii", structure_id, from, to, t_from, t_to,
+				worker);
 	if (rc >= 0)
-		rc = db_get_int(db, SQL_REPORT_ACTS, &acts, "issii", structure_id, from, to, t_from, t_to);
-	st = rc >= 0 ? db_query(db, SQL_REPORT_AIDS, "issii", structure_id, from, to, t_from, t_to) : NULL;
+		rc = db_get_int(db, SQL_REPORT_ACTS, &acts, "issiii", structure_id, from, to, t_from, t_to, worker);
+	st = rc >= 0 ? db_query(db, SQL_REPORT_AIDS, "issiii", structure_id, from, to, t_from, t_to, worker) : NULL;
 	if (rc >= 0 && !st)
 		rc = -1;
 	while (st && (rc = db_step(st)) == 1) {
@@ -375,7 +429,7 @@ static int report_procedures(struct db *db, int64_t structure_id, const char *fr
 	 * and who rose since their first diagnostic. */
 	struct diagnostic_stats ds;
 	struct buf err = BUF_INIT;
-	rc = diagnostic_stats(db, structure_id, from, to, &ds, &err);
+	rc = diagnostic_stats(db, structure_id, worker, from, to, &ds, &err);
 	buf_free(&err);
 	if (rc < 0)
 		return -1;
@@ -386,7 +440,7 @@ static int report_procedures(struct db *db, int64_t structure_id, const char *fr
 		}
 	/* Appointments: each person expected counts once, with what happened. */
 	int64_t expected = 0, missed = 0;
-	st = db_query(db, SQL_REPORT_APPOINTMENTS, "issii", structure_id, from, to, t_from, t_to);
+	st = db_query(db, SQL_REPORT_APPOINTMENTS, "issiii", structure_id, from, to, t_from, t_to, worker);
 	rc = st ? 1 : -1;
 	while (st && (rc = db_step(st)) == 1) {
 		const char *outcome = db_col_text(st, 0);
@@ -401,7 +455,7 @@ static int report_procedures(struct db *db, int64_t structure_id, const char *fr
 	if (rc < 0)
 		return -1;
 	struct orient_bump ob = {r, prev};
-	if (orientation_stats(db, structure_id, t_from, t_to, bump_orientation, &ob) < 0)
+	if (orientation_stats(db, structure_id, worker, t_from, t_to, bump_orientation, &ob) < 0)
 		return -1;
 	*(prev ? &r->expected_prev : &r->expected) = expected;
 	*(prev ? &r->missed_prev : &r->missed) = missed;
@@ -414,6 +468,65 @@ static int report_procedures(struct db *db, int64_t structure_id, const char *fr
 	*(prev ? &r->aids_prev : &r->aids) = aids;
 	*(prev ? &r->aid_granted_prev : &r->aid_granted) = granted;
 	return 0;
+}
+
+/* 1 when the day after `day` is the first of a month. */
+static int ends_a_month(int64_t day)
+{
+	int y, m, d;
+	civil_from_days(day + 1, &y, &m, &d);
+	return d == 1;
+}
+
+/* The year when the days are exactly one calendar year, else 0. */
+static int whole_year(int64_t day_from, int64_t day_to)
+{
+	int y1, m1, d1, y2, m2, d2;
+	civil_from_days(day_from, &y1, &m1, &d1);
+	civil_from_days(day_to, &y2, &m2, &d2);
+	return y1 == y2 && m1 == 1 && d1 == 1 && m2 == 12 && d2 == 31 ? y1 : 0;
+}
+
+/* A worker's report counts their own work only, so that, people apart,
+ * the workers' figures add up to the structure's (each row has one author):
+ * - people seen, entries, time, kinds, media, themes: the journal entries
+ *   the worker wrote (author_id);
+ * - démarches opened in the period: those the worker created (created_by);
+ * - mandates in force: those the worker recorded (created_by); acts under
+ *   mandate: those the worker did (user_id);
+ * - aid requests made in the period: those the worker created;
+ * - digital autonomy: the people whose latest diagnostic, done in the
+ *   period, the worker did (the progress compares it with the person's
+ *   first, whoever did that one);
+ * - appointments: those held by the worker (worker_id), whoever booked
+ *   them;
+ * - orientations proposed in the period: those the worker created.
+ * The same definitions, for the reader, under each table. */
+static void report_whose(struct activity_report *r)
+{
+	static const char *const whose[RT_COUNT] = {
+		[RT_KIND] = "Échanges que le professionnel a notés dans le journal.",
+		[RT_MEDIUM] = "Échanges que le professionnel a notés dans le journal.",
+		[RT_THEME] = "Thèmes des échanges que le professionnel a notés dans le journal.",
+		[RT_AGE] = "Personnes concernées par au moins un échange que le professionnel a noté.",
+		[RT_SEX] = "Personnes concernées par au moins un échange que le professionnel a noté.",
+		[RT_COMMUNE] = "Personnes concernées par au moins un échange que le professionnel a noté.",
+		[RT_PROC_WAY] = "Démarches ouvertes dans la période que le professionnel a enregistrées.",
+		[RT_PROC_ORGANISM] = "Démarches ouvertes dans la période que le professionnel a enregistrées.",
+		[RT_AID_KIND] = "Demandes d'aide que le professionnel a enregistrées dans la période.",
+		[RT_AID_DECISION] = "Demandes d'aide que le professionnel a enregistrées dans la période.",
+		[RT_AUTONOMY] = "Personnes dont le dernier diagnostic, fait dans la période, "
+				"l'a été par le professionnel.",
+		[RT_APPOINTMENTS] = "Rendez-vous de l'agenda du professionnel, même pris par un collègue.",
+		[RT_ORIENT_THEME] = "Orientations que le professionnel a proposées dans la période.",
+		[RT_ORIENT_PARTNER] = "Orientations que le professionnel a proposées dans la période.",
+		[RT_ORIENT_OUTCOME] = "Orientations que le professionnel a proposées dans la période.",
+	};
+	for (int t = 0; t < RT_COUNT; t++)
+		r->tables[t].whose = whose[t];
+	r->whose = "Chiffres du travail du professionnel" NB ": échanges qu'il a notés" NB "; démarches, mandats "
+		   "et demandes d'aide qu'il a enregistrés" NB "; actes qu'il a faits sous mandat" NB "; personnes "
+		   "dont il a fait le dernier diagnostic" NB "; rendez-vous de son agenda.";
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -431,13 +544,6 @@ static int64_t local_midnight(int64_t day)
 {
 	int64_t t = day * 86400;
 	return t - clock_paris_offset(t);
-}
-
-int report_activity(struct db *db, int64_t structure_id, const char *from, const char *to,
-		    struct activity_report *r, struct buf *err)
-{
-	struct report_scope scope = {structure_id, 0};
-	return report_compute(db, &scope, from, to, REPORT_AGGREGATES, r, err);
 }
 
 int report_compute(struct db *db, const struct report_scope *scope, const char *from, const char *to,
@@ -459,11 +565,19 @@ int report_compute(struct db *db, const struct report_scope *scope, const char *
 		buf_puts(err, "La période est limitée à trois ans.");
 		return -1;
 	}
-	int64_t len = day_to - day_from + 1;
+	/* The previous period: as many whole months before when the period is
+	 * whole months (2025 for 2026, the previous quarter, February for
+	 * March), else as many days before. */
+	int64_t prev_from = day_from - (day_to - day_from + 1);
+	if (d1 == 1 && ends_a_month(day_to)) {
+		int months = (y2 - y1) * 12 + (m2 - m1) + 1;
+		int mi = y1 * 12 + (m1 - 1) - months;
+		prev_from = days_from_civil(mi / 12, mi % 12 + 1, 1);
+	}
 	snprintf(r->from, sizeof r->from, "%04d-%02d-%02d", y1, m1, d1);
 	snprintf(r->to, sizeof r->to, "%04d-%02d-%02d", y2, m2, d2);
 	int y, m, d;
-	civil_from_days(day_from - len, &y, &m, &d);
+	civil_from_days(prev_from, &y, &m, &d);
 	snprintf(r->prev_from, sizeof r->prev_from, "%04d-%02d-%02d", y, m, d);
 	civil_from_days(day_from - 1, &y, &m, &d);
 	snprintf(r->prev_to, sizeof r->prev_to, "%04d-%02d-%02d", y, m, d);
@@ -485,10 +599,14 @@ int report_compute(struct db *db, const struct report_scope *scope, const char *
 		r->tables[t].title = titles[t][0];
 		r->tables[t].unit = titles[t][1];
 	}
+	if (scope->worker_id)
+		report_whose(r);
 	struct period periods[2] = {
-		{day_from, day_to, local_midnight(day_from), local_midnight(day_to + 1), 0, {0}},
-		{day_from - len, day_from - 1, local_midnight(day_from - len), local_midnight(day_from), 1, {0}},
+		{day_from, day_to, local_midnight(day_from), local_midnight(day_to + 1), 0, 0, {0}},
+		{prev_from, day_from - 1, local_midnight(prev_from), local_midnight(day_from), 1, 0, {0}},
 	};
+	for (int k = 0; k < 2 && how == REPORT_AGGREGATES; k++)
+		periods[k].year = whole_year(periods[k].day_from, periods[k].day_to);
 	struct theme_list *themes = malloc(sizeof *themes);
 	int rc = themes ? themes_load(db, structure_id, themes) : -1;
 	for (int k = 0; k < 2 && rc >= 0; k++)
@@ -499,12 +617,10 @@ int report_compute(struct db *db, const struct report_scope *scope, const char *
 		rc = count_people(db, structure_id, periods, r);
 	free(periods[0].seen.bits);
 	free(periods[1].seen.bits);
-	/* The other sections have no worker filter yet: a worker's report
-	 * is their journal's figures only. */
-	if (rc >= 0 && !scope->worker_id)
-		rc = report_procedures(db, structure_id, r->from, r->to, local_midnight(day_from), local_midnight(day_to + 1), 0, r);
-	if (rc >= 0 && !scope->worker_id)
-		rc = report_procedures(db, structure_id, r->prev_from, r->prev_to, local_midnight(day_from - len),
+	if (rc >= 0)
+		rc = report_procedures(db, scope, r->from, r->to, local_midnight(day_from), local_midnight(day_to + 1), 0, r);
+	if (rc >= 0)
+		rc = report_procedures(db, scope, r->prev_from, r->prev_to, local_midnight(prev_from),
 				       local_midnight(day_from), 1, r);
 	if (rc < 0) {
 		buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));

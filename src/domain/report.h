@@ -27,6 +27,7 @@ struct report_row {
 struct report_table {
 	const char *title;
 	const char *unit;         /* "personnes", "échanges" */
+	const char *whose;        /* a worker's report: which rows are theirs, for the reader; else NULL */
 	struct report_row rows[REPORT_MAX_ROWS];
 	int nrows;
 };
@@ -51,19 +52,18 @@ struct activity_report {
 	int64_t aids, aids_prev, aid_granted, aid_granted_prev; /* cents */
 	int64_t diagnosed, diagnosed_prev, progressed, progressed_prev;
 	int64_t expected, expected_prev, missed, missed_prev; /* people expected at appointments, and no-shows */
+	const char *whose;        /* a worker's report: what the totals count; else NULL */
 	struct report_table tables[RT_COUNT];
 };
 
-/* Computes the report of a structure between two dates (inclusive, local
- * French dates "YYYY-MM-DD" or "JJ/MM/AAAA"), from the aggregates.
- * 0, or -1 with a message. */
-int report_activity(struct db *db, int64_t structure_id, const char *from, const char *to,
-		    struct activity_report *r, struct buf *err);
-
-/* Whose figures: a structure, or one of its workers. A worker's report has
- * the figures of the entries they wrote (people seen, entries, time, kinds,
- * media, themes); démarches, aid, appointments, diagnostics and
- * orientations have no worker filter yet and stay empty. Journal entries
+/* Whose figures: a structure, or one of its workers. A worker's report
+ * counts the rows of their own work in every section: the entries they
+ * wrote, the démarches, mandates, aid requests and orientations they
+ * created, the acts under mandate they did, the people whose latest
+ * diagnostic they did, the appointments they held (report_whose in
+ * report.c; each table's `whose` says it to the reader). Every row has one
+ * such worker, so the workers' figures add up to the structure's, except
+ * the people's (two workers may see the same person). Journal entries
  * record no site: a site's report needs that column first (the aggregates
  * would then take it as one more key, like author_id). */
 struct report_scope {
@@ -77,6 +77,8 @@ struct report_scope {
  * except that a table with more than REPORT_MAX_ROWS keys folds those met
  * last into « Autres », and the two ways meet themes in different orders. */
 enum report_method { REPORT_AGGREGATES, REPORT_RECOUNT };
+/* Computes the report of a scope between two dates (inclusive, local
+ * French dates "YYYY-MM-DD" or "JJ/MM/AAAA"). 0, or -1 with a message. */
 int report_compute(struct db *db, const struct report_scope *scope, const char *from, const char *to,
 		   enum report_method how, struct activity_report *r, struct buf *err);
 

@@ -298,6 +298,7 @@ struct node {
 	const char *s;            /* text, or the name in a tag */
 	size_t len;
 	uint32_t hash;            /* of the name */
+	unsigned hint;            /* where the name was last found in its context (see lookup) */
 	size_t end;               /* sections: index of the node after the body */
 	const struct tpl *partial; /* NODE_PARTIAL, resolved when parsing */
 };
@@ -609,12 +610,24 @@ struct render {
 	int depth; /* partials */
 };
 
-static const struct tpl_entry *lookup(const struct frame *f, const struct node *nd)
+/* A page fills its context in the same order on every request, so a name
+ * is usually at the same index as last time: try it before scanning (the
+ * root context holds dozens of keys, and list items look names up there).
+ * The hint is shared by the threads rendering the template: relaxed atomic
+ * accesses, a stale value only costs the scan. */
+static const struct tpl_entry *lookup(const struct frame *f, struct node *nd)
 {
+	unsigned hint = __atomic_load_n(&nd->hint, __ATOMIC_RELAXED);
 	for (; f; f = f->up) {
-		const struct tpl_entry *e = ctx_find(f->ctx, nd->s, nd->len, nd->hash);
-		if (e)
+		const struct tpl_ctx *c = f->ctx;
+		if (hint < c->n && c->hashes[hint] == nd->hash && c->ents[hint].klen == nd->len &&
+		    memcmp(c->ents[hint].key, nd->s, nd->len) == 0)
+			return &c->ents[hint];
+		const struct tpl_entry *e = ctx_find(c, nd->s, nd->len, nd->hash);
+		if (e) {
+			__atomic_store_n(&nd->hint, (unsigned)(e - c->ents), __ATOMIC_RELAXED);
 			return e;
+		}
 	}
 	return NULL;
 }
@@ -656,7 +669,7 @@ static int render_nodes(struct render *r, const struct tpl *t, size_t i, size_t 
 			const struct frame *f)
 {
 	while (i < end) {
-		const struct node *nd = &t->nodes[i];
+		struct node *nd = &t->nodes[i];
 		const struct tpl_entry *e;
 		switch (nd->type) {
 		case NODE_TEXT:

@@ -103,7 +103,10 @@ static int report_download(struct web *w, const struct activity_report *r, const
 	return 0;
 }
 
-void page_report(struct web *w)
+/* The report of a scope for the period asked (by default the previous
+ * month), with the period in the form. 0, or -1 with the error on the
+ * field. */
+static int report_compute_asked(struct web *w, const struct report_scope *scope, struct activity_report *r)
 {
 	char dfrom[32], dto[32];
 	default_period(dfrom, dto);
@@ -114,32 +117,27 @@ void page_report(struct web *w)
 		to = dto;
 	tpl_set(w->tpl, "du", from);
 	tpl_set(w->tpl, "au", to);
-	struct activity_report r;
 	struct buf err = BUF_INIT;
-	if (report_activity(w->db, w->actor.structure_id, from, to, &r, &err) < 0) {
+	int rc = report_compute(w->db, scope, from, to, REPORT_AGGREGATES, r, &err);
+	if (rc < 0)
 		web_field_error(w, "du", buf_cstr(&err));
-		buf_free(&err);
-		web_render(w, "report", "Rapport d'activité");
-		return;
-	}
 	buf_free(&err);
-	const char *format = req_query(w->req, "format");
-	static const char *const FORMATS[] = {"csv", "csv-windows", "xlsx", "pdf"};
-	int download = 0;
-	for (size_t i = 0; format && i < sizeof FORMATS / sizeof FORMATS[0]; i++)
-		download |= strcmp(format, FORMATS[i]) == 0;
-	/* An unknown format shows the page: a view, not an export. */
-	audit_log(w->db, &w->actor, download ? "report.export" : "report.view", "report", 0, r.from);
-	if (download && report_download(w, &r, format) == 0)
-		return;
+	return rc;
+}
+
+/* The figures, for templates/_report.html. */
+static void report_values(struct web *w, const struct activity_report *r)
+{
 	char ev[32];
 	tpl_set_bool(w->tpl, "done", 1);
-	tpl_set(w->tpl, "from", r.from);
-	tpl_set(w->tpl, "to", r.to);
-	tpl_set(w->tpl, "prev_from", r.prev_from);
-	tpl_set(w->tpl, "prev_to", r.prev_to);
+	tpl_set(w->tpl, "from", r->from);
+	tpl_set(w->tpl, "to", r->to);
+	tpl_set(w->tpl, "prev_from", r->prev_from);
+	tpl_set(w->tpl, "prev_to", r->prev_to);
+	if (r->whose)
+		tpl_set(w->tpl, "totals_whose", r->whose);
 	struct report_total totals[REPORT_TOTALS];
-	int ntotals = report_totals(&r, totals);
+	int ntotals = report_totals(r, totals);
 	for (int i = 0; i < ntotals; i++) {
 		struct tpl_ctx *c = tpl_list_add(w->tpl, "totals");
 		tpl_set(c, "label", totals[i].label);
@@ -147,13 +145,15 @@ void page_report(struct web *w)
 		tpl_set_int(c, "prev", totals[i].prev);
 		tpl_set(c, "evolution", evolution(totals[i].n, totals[i].prev, ev, sizeof ev));
 	}
-	if (r.entries)
-		tpl_setf(w->tpl, "average", "%lld", (long long)(r.minutes / r.entries));
+	if (r->entries)
+		tpl_setf(w->tpl, "average", "%lld", (long long)(r->minutes / r->entries));
 	for (int k = 0; k < RT_COUNT; k++) {
-		const struct report_table *t = &r.tables[k];
+		const struct report_table *t = &r->tables[k];
 		struct tpl_ctx *c = tpl_list_add(w->tpl, "tables");
 		tpl_set(c, "title", t->title);
 		tpl_set(c, "unit", t->unit);
+		if (t->whose)
+			tpl_set(c, "whose", t->whose);
 		tpl_set_int(c, "k", k);
 		struct buf svg = BUF_INIT;
 		bar_chart(&svg, t);
@@ -167,6 +167,28 @@ void page_report(struct web *w)
 			tpl_set(row, "evolution", evolution(t->rows[i].n, t->rows[i].prev, ev, sizeof ev));
 		}
 	}
+}
+
+void page_report(struct web *w)
+{
+	struct activity_report r;
+	struct report_scope scope = {w->actor.structure_id, 0};
+	tpl_set(w->tpl, "report_url", "/rapports/activite");
+	tpl_set_bool(w->tpl, "downloads", 1);
+	if (report_compute_asked(w, &scope, &r) < 0) {
+		web_render(w, "report", "Rapport d'activité");
+		return;
+	}
+	const char *format = req_query(w->req, "format");
+	static const char *const FORMATS[] = {"csv", "csv-windows", "xlsx", "pdf"};
+	int download = 0;
+	for (size_t i = 0; format && i < sizeof FORMATS / sizeof FORMATS[0]; i++)
+		download |= strcmp(format, FORMATS[i]) == 0;
+	/* An unknown format shows the page: a view, not an export. */
+	audit_log(w->db, &w->actor, download ? "report.export" : "report.view", "report", 0, r.from);
+	if (download && report_download(w, &r, format) == 0)
+		return;
+	report_values(w, &r);
 	web_render(w, "report", "Rapport d'activité");
 }
 
@@ -261,9 +283,21 @@ void page_barometer(struct web *w)
 	render_barometer(w, worker, "Baromètre de l'équipe");
 }
 
-/* A worker's own figures: the same baromètre, for their own work only. */
+/* A worker's own figures: the same baromètre, then the activity report of
+ * a period, both for their own work only (report_scope says what is theirs;
+ * the page says it under each table). Their own figures: no audit row, no
+ * download. */
 void page_my_activity(struct web *w)
 {
+	struct activity_report *r = pool_alloc(w->req->pool, sizeof *r);
+	struct report_scope scope = {w->actor.structure_id, w->actor.user_id};
+	if (!r) {
+		web_error(w, 503, NULL);
+		return;
+	}
+	tpl_set(w->tpl, "report_url", "/mon-activite");
+	if (report_compute_asked(w, &scope, r) == 0)
+		report_values(w, r);
 	render_barometer(w, w->actor.user_id, "Mon activité");
 }
 

@@ -79,12 +79,54 @@ expect_err "précède" 1 "$LIEN" report activity --db t.db --structure 1 --from 
 "$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" > agg.txt
 "$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --recount > raw.txt
 cmp agg.txt raw.txt
+# Every section of a worker's report counts their own work: worker 3
+# opens a démarche, asks for an aid, holds an appointment booked by
+# worker 2, does a diagnostic and proposes an orientation.
+sqlite3 t.db "INSERT INTO procedures(structure_id, person_id, organism, domain, subject, status, how, opened_on, created_by, created_at, updated_at) VALUES
+ (1, 3, 'cpam', 'social_sante', 'd', 'en_cours', 'avec', '$iso', 3, $now, $now);
+ INSERT INTO aid_requests(structure_id, person_id, kind, amount_asked, amount_granted, status, created_by, created_at, updated_at) VALUES
+ (1, 3, 'transport', 3000, 3000, 'accordee', 3, $now, $now);
+ INSERT INTO appointments(id, structure_id, worker_id, kind, place, starts_at, ends_at, created_by, created_at, updated_at) VALUES
+ (2, 1, 3, 'entretien', 'site', $now - 7200, $now - 5400, 2, $now, $now);
+ INSERT INTO appointment_persons(appointment_id, structure_id, person_id, outcome) VALUES (2, 1, 3, 'manque');
+ INSERT INTO diagnostics(structure_id, person_id, done_on, email_usable, identity_usable, skill_device, skill_find, skill_communicate, skill_procedure, skill_scams, skill_accounts, level, path, created_by, created_at) VALUES
+ (1, 3, '$iso', 1, 1, 2, 2, 2, 2, 2, 2, 2, 'accompagner', 3, $now);
+ INSERT INTO dir_local_structures(id, structure_id, nom, date_maj, created_at, updated_at) VALUES (1, 1, 'Partenaire', '$iso', $now, $now);
+ INSERT INTO dir_local_services(id, structure_id, partner_id, nom, description, date_maj, created_at, updated_at) VALUES (1, 1, 1, 'Service', '', '$iso', $now, $now);
+ INSERT INTO orientations(structure_id, person_id, local_service_id, service_name, theme, reason, status, status_at, created_by, created_at, updated_at) VALUES
+ (1, 3, 1, 'Service', 'mobilite', 'motif', 'proposee', $now, 3, $now, $now);"
 worker=$(sqlite3 t.db "SELECT login FROM users WHERE id = 2")
 out=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --worker "$worker")
 echo "$out" | grep -Eq 'Personnes reçues +2 +1$'
 echo "$out" | grep -Eq 'Échanges notés +4 +1$'
+echo "$out" | grep -Eq 'Démarches ouvertes +2 +1$'
+echo "$out" | grep -Eq 'Demandes d.aide financière +2 +0$'
+echo "$out" | grep -Eq 'Aides accordées \(euros\) +150 +0$'
+echo "$out" | grep -Eq 'Personnes attendues à un rendez-vous +2 +0$'
+echo "$out" | grep -Eq 'Personnes ayant fait le diagnostic numérique +0 +0$'
+if echo "$out" | grep -q 'Mobilité'; then exit 1; fi
 raw=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --worker "$worker" --recount)
 [ "$out" = "$raw" ]
+other=$(sqlite3 t.db "SELECT login FROM users WHERE id = 3")
+out=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --worker "$other")
+echo "$out" | grep -Eq 'Échanges notés +0 +0$'
+echo "$out" | grep -Eq 'Démarches ouvertes +1 +0$'
+echo "$out" | grep -Eq 'CPAM / Ameli +1 +0$'
+echo "$out" | grep -Eq 'Mandats en vigueur +0 +0$'
+echo "$out" | grep -Eq 'Demandes d.aide financière +1 +0$'
+echo "$out" | grep -Eq 'Aides accordées \(euros\) +30 +0$'
+echo "$out" | grep -Eq 'Personnes attendues à un rendez-vous +1 +0$'
+echo "$out" | grep -Eq 'Taux d.absence sans prévenir \(%\) +100 +0$'
+echo "$out" | grep -Eq 'Personnes ayant fait le diagnostic numérique +1 +0$'
+echo "$out" | grep -Eq 'Mobilité +1 +0$'
+# What counts as theirs is said under each title.
+echo "$out" | grep -q "(Rendez-vous de l'agenda du professionnel, même pris par un collègue.)"
+echo "$out" | grep -q "(Orientations que le professionnel a proposées dans la période.)"
+# The structure is the sum of its workers; its report has no such sentence.
+out=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today")
+echo "$out" | grep -Eq 'Démarches ouvertes +3 +1$'
+echo "$out" | grep -Eq 'Personnes attendues à un rendez-vous +3 +0$'
+if echo "$out" | grep -q 'le professionnel'; then exit 1; fi
 # Timing goes to stderr, the report is unchanged.
 "$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --timing 2>&1 >/dev/null |
 	grep -q "calcul du rapport"

@@ -14,13 +14,15 @@
  * the run, acts included) must not see them. Two structures:
  *
  *   R1 "Espace solidarité des Rapports", the period 01/03/2025–31/03/2025
- *   (previous period: 29/01/2025–28/02/2025):
+ *   (previous period: February, the previous whole month):
  *     persons p1..p8 seen in the period, p9 only in the previous one;
  *     communes: Roubaix ×5 (p1–p5), Wattrelos ×2 (p6, p7), a commune named
  *     =HYPERLINK("http://x","y") (p8), Tourcoing (p9);
  *     nine journal entries (195 minutes), six démarches (two in the
  *     person's place), three mandates, three acts, four aid requests,
- *     six diagnostics, four appointments (one cancelled);
+ *     six diagnostics, four appointments (one cancelled), four
+ *     orientations; each section with figures of both workers, so that
+ *     « Mon activité » tells them apart;
  *     and, in the current month, entries, démarches and two diagnostics of
  *     one person for the baromètre, by two workers.
  *   R2 "Centre social de Contrôle": two persons (Lille), two entries in the
@@ -99,10 +101,9 @@ module.exports = function reportsTests(h) {
 			['Débutant', 1, 0], ['Presque autonome', 1, 0]],
 		'Rendez-vous passés : présence des personnes attendues': [['Absent sans prévenir', 2, 1], ['Venu', 2, 0], ['Excusé', 1, 0],
 			['Non renseigné', 1, 0]],
-		/* No orientation in this data set (tests/http/directory.js checks them). */
-		'Orientations proposées, par besoin': [],
-		'Orientations proposées, par type de partenaire': [],
-		'Orientations proposées : où elles en sont': [],
+		'Orientations proposées, par besoin': [['Numérique', 2, 0], ['Santé', 1, 0], ['Logement et hébergement', 0, 1]],
+		'Orientations proposées, par type de partenaire': [['France Service', 2, 0], ['Type non précisé', 1, 1]],
+		'Orientations proposées : où elles en sont': [['Proposée', 1, 1], ['Réalisée', 1, 0], ['Transmise au partenaire', 1, 0]],
 	};
 
 	/* The funders' export, by the person's minutes (unique in the data set). */
@@ -342,7 +343,7 @@ module.exports = function reportsTests(h) {
 			entry(s1, 108, w1, utc(2025, 3, 31, 20), 'visite_planifiee', 'accompagnement_numerique', 'numerique', 35),
 			/* The previous period; and the day after the period (not counted). */
 			entry(s1, 101, w1, utc(2025, 2, 3), 'telephone', 'accueil', '', 5),
-			entry(s1, 109, w1, utc(2025, 1, 29, 0), 'telephone', 'entretien', '', 20),
+			entry(s1, 109, w1, utc(2025, 1, 31, 23), 'telephone', 'entretien', '', 20), /* 1 February, 00:00 in Paris */
 			entry(s1, 109, w1, utc(2025, 3, 31, 22), 'telephone', 'entretien', '', 999),
 			/* The current month, for the baromètre. */
 			entry(s1, 101, w1, now - 60, 'visite_planifiee', 'entretien', '', 60),
@@ -371,9 +372,12 @@ module.exports = function reportsTests(h) {
 		const diag = (id, pid, on, level, by) =>
 			`(${id}, ${s1}, ${pid}, '${on}', 'smartphone', 0, 'mobile', 1, 1, ${level}, ${level}, ${level}, ${level}, ${level}, ${level}, ` +
 			`${level}, 'accompagner', ${by}, ${now})`;
-		const aid = (pid, kind, asked, granted, st, at) =>
-			`(${s1}, ${pid}, '${kind}', ${asked}, ${granted}, '${st}', ${w1}, ${at}, ${at})`;
-		const appt = (id, at, st) => `(${id}, ${s1}, ${w1}, 'entretien', 'site', ${at}, ${at + 1800}, '${st}', ${w1}, ${at}, ${at})`;
+		const aid = (pid, kind, asked, granted, st, at, by = w1) =>
+			`(${s1}, ${pid}, '${kind}', ${asked}, ${granted}, '${st}', ${by}, ${at}, ${at})`;
+		/* Booked by worker 1, in the agenda of `worker`. */
+		const appt = (id, at, st, worker = w1) => `(${id}, ${s1}, ${worker}, 'entretien', 'site', ${at}, ${at + 1800}, '${st}', ${w1}, ${at}, ${at})`;
+		const orient = (pid, theme, partner, st, at, by) =>
+			`(${s1}, ${pid}, 1, 'Service', '${theme}', '${partner}', 'motif', '${st}', ${at}, ${by}, ${at}, ${at})`;
 		const ap = (id, pid, outcome) => `(${id}, ${s1}, ${pid}, '${outcome}')`;
 		sql(RDB, `BEGIN;
 INSERT INTO persons(id, structure_id, file_number, civilite, birth_name, first_names, birth_date, commune_name, housing, info_date,
@@ -384,24 +388,32 @@ INSERT INTO procedures(structure_id, person_id, organism, domain, subject, statu
  ${procedures.join(',\n')};
 INSERT INTO mandates(id, structure_id, person_id, domains, duration, starts_on, ends_on, consent_on, created_by, created_at) VALUES
  (1, ${s1}, 102, 'social_sante', '1a', '2025-03-01', '2026-02-28', '2025-03-01', ${w1}, ${utc(2025, 3, 1)}),
- (2, ${s1}, 106, 'social_sante', '6m', '2025-01-15', '2025-07-14', '2025-01-15', ${w1}, ${utc(2025, 1, 15)}),
+ (2, ${s1}, 106, 'social_sante', '6m', '2025-01-15', '2025-07-14', '2025-01-15', ${w2}, ${utc(2025, 1, 15)}),
  (3, ${s1}, 101, 'social_sante', '1a', '2024-06-01', '2025-02-15', '2024-06-01', ${w1}, ${utc(2024, 6, 1)});
 INSERT INTO mandate_acts(structure_id, person_id, mandate_id, user_id, at, what) VALUES
  (${s1}, 102, 1, ${w1}, ${utc(2025, 3, 12)}, 'Envoi du formulaire'),
- (${s1}, 106, 2, ${w1}, ${utc(2025, 3, 20)}, 'Mise à jour du dossier'),
+ (${s1}, 106, 2, ${w2}, ${utc(2025, 3, 20)}, 'Mise à jour du dossier'),
  (${s1}, 106, 2, ${w1}, ${utc(2025, 2, 10)}, 'Déclaration trimestrielle');
 INSERT INTO aid_requests(structure_id, person_id, kind, amount_asked, amount_granted, status, created_by, created_at, updated_at) VALUES
  ${[aid(101, 'energie', 20000, 15000, 'accordee', utc(2025, 3, 4)), aid(102, 'alimentation', 5000, 0, 'refusee', utc(2025, 3, 9)),
-	aid(104, 'energie', 30000, 25050, 'accordee', utc(2025, 3, 14)), aid(109, 'logement', 10000, 10000, 'accordee', utc(2025, 2, 15))].join(',\n')};
+	aid(104, 'energie', 30000, 25050, 'accordee', utc(2025, 3, 14), w2), aid(109, 'logement', 10000, 10000, 'accordee', utc(2025, 2, 15))].join(',\n')};
 INSERT INTO diagnostics(id, structure_id, person_id, done_on, equipment, equipment_shared, internet, email_usable, identity_usable,
  skill_device, skill_find, skill_communicate, skill_procedure, skill_scams, skill_accounts, level, path, created_by, created_at) VALUES
  ${[diag(1, 101, '2025-02-10', 1, w1), diag(2, 101, '2025-03-15', 3, w1), diag(3, 103, '2025-03-20', 2, w2), diag(4, 108, '2025-03-25', 4, w1),
 	diag(5, 104, '2025-03-02', 2, w2), diag(6, 104, '2025-03-28', 1, w2), diag(7, 107, today, 1, w1), diag(8, 107, today, 3, w1)].join(',\n')};
 INSERT INTO appointments(id, structure_id, worker_id, kind, place, starts_at, ends_at, status, created_by, created_at, updated_at) VALUES
- ${[appt(1, utc(2025, 3, 10), 'prevu'), appt(2, utc(2025, 3, 18), 'prevu'), appt(3, utc(2025, 3, 19), 'annule'), appt(4, utc(2025, 2, 12), 'prevu')].join(',\n')};
+ ${[appt(1, utc(2025, 3, 10), 'prevu'), appt(2, utc(2025, 3, 18), 'prevu', w2), appt(3, utc(2025, 3, 19), 'annule'), appt(4, utc(2025, 2, 12), 'prevu')].join(',\n')};
 INSERT INTO appointment_persons(appointment_id, structure_id, person_id, outcome) VALUES
  ${[ap(1, 101, 'honore'), ap(1, 102, 'manque'), ap(2, 103, 'manque'), ap(2, 104, 'excuse'), ap(2, 105, 'honore'), ap(2, 106, ''),
 	ap(3, 107, 'manque'), ap(4, 109, 'manque')].join(',\n')};
+INSERT INTO dir_local_structures(id, structure_id, nom, date_maj, created_at, updated_at) VALUES (1, ${s1}, 'Partenaire', '2025-01-01', 0, 0);
+INSERT INTO dir_local_services(id, structure_id, partner_id, nom, description, date_maj, created_at, updated_at) VALUES
+ (1, ${s1}, 1, 'Service', '', '2025-01-01', 0, 0);
+INSERT INTO orientations(structure_id, person_id, local_service_id, service_name, theme, partner_type, reason, status, status_at,
+ created_by, created_at, updated_at) VALUES
+ ${[orient(101, 'numerique', 'france-service', 'realisee', utc(2025, 3, 5), w1), orient(106, 'sante', '', 'proposee', utc(2025, 3, 11), w1),
+	orient(103, 'numerique', 'france-service', 'transmise', utc(2025, 3, 20), w2),
+	orient(109, 'logement-hebergement', '', 'proposee', utc(2025, 2, 10), w1)].join(',\n')};
 COMMIT;`);
 	}
 
@@ -439,7 +451,7 @@ COMMIT;`);
 		status(r, 200, 'GET /rapports/activite');
 		const rep = reportOf(r.body);
 		has(r.body, '<h2>Du 2025-03-01 au 2025-03-31</h2>', 'the period');
-		eq(rep.caption, 'Totaux, comparés à la période précédente (du 2025-01-29 au 2025-02-28)', 'the previous period');
+		eq(rep.caption, 'Totaux, comparés à la période précédente (du 2025-02-01 au 2025-02-28)', 'the previous period');
 		checkFigures(rep, 'page');
 		/* Evolutions, and the average length of an exchange. */
 		eq(rep.totals.rows['Personnes reçues'].ev, '+300 %', 'evolution of the people seen');
@@ -488,7 +500,7 @@ COMMIT;`);
 		const text = r.bytes.subarray(3).toString('utf8');
 		eq(Buffer.from(text, 'utf8').equals(r.bytes.subarray(3)), true, 'valid UTF-8');
 		const rows = parseCsv(text);
-		eq(JSON.stringify(rows[0]), JSON.stringify(['Rapport d\'activité', 'du 2025-03-01 au 2025-03-31', 'période précédente : du 2025-01-29 au 2025-02-28']), 'first line');
+		eq(JSON.stringify(rows[0]), JSON.stringify(['Rapport d\'activité', 'du 2025-03-01 au 2025-03-31', 'période précédente : du 2025-02-01 au 2025-02-28']), 'first line');
 		eq(JSON.stringify(rows[1]), JSON.stringify(['Tableau', 'Ligne', 'Période', 'Période précédente']), 'header');
 		const body = rows.slice(2);
 		for (const row of body)
@@ -580,7 +592,7 @@ COMMIT;`);
 		const t = run('pdftotext', [file, '-']);
 		eq(t.code, 0, `pdftotext: ${t.stderr}`);
 		const text = t.stdout.replace(/\s+/g, ' ');
-		for (const want of ['Rapport d\'activité du 2025-03-01 au 2025-03-31', 'Comparé à la période du 2025-01-29 au 2025-02-28', S1,
+		for (const want of ['Rapport d\'activité du 2025-03-01 au 2025-03-31', 'Comparé à la période du 2025-02-01 au 2025-02-28', S1,
 			'Personnes reçues : 8 (période précédente : < 5)',
 			'dont nouvelles personnes : < 5 (période précédente : 0)',
 			'Temps passé avec ou pour les personnes (minutes) : 195 (période précédente : 25)',
@@ -666,6 +678,87 @@ COMMIT;`);
 		r = await user('rap.ts2').get(`/mon-activite?pro=${U['rap.ts1'].id}`);
 		status(r, 200, 'worker 2 /mon-activite');
 		checkMonth(barometerOf(r.body)[monthLabel(y, m)], { people: '25 %', admin: '75 %', hours: '1', inPlace: '0 %', withThem: '0 %', oriented: '50 %', gains: '0' }, 'worker 2 (?pro= ignored)');
+		/* The activity report of a period under the baromètre: each worker's
+		 * own démarches, mandates, aid, diagnostics, appointments and
+		 * orientations (the structure's figures are in TOTALS and TABLES;
+		 * worker 1's and worker 2's add up to them). The previous period
+		 * is asserted only where it holds nothing from 29–31 January. */
+		const MINE = {
+			'rap.ts1': {
+				totals: [['Personnes reçues', 5], ['Échanges notés', 6], ['Temps passé avec ou pour les personnes (minutes)', 135],
+					['Démarches ouvertes', 4, 1], ['dont faites à la place de la personne', 2, 0], ['Mandats en vigueur', 1, 1],
+					['Actes faits sous mandat', 1, 1], ['Demandes d\'aide financière', 2, 1], ['Aides accordées (euros)', 150, 100],
+					['Personnes ayant fait le diagnostic numérique', 2, 1], ['dont le niveau a progressé depuis le premier', 1, 0],
+					['Personnes attendues à un rendez-vous', 2, 1], ['dont absentes sans prévenir', 1, 1], ['Taux d\'absence sans prévenir (%)', 50, 100]],
+				tables: {
+					'Démarches ouvertes, selon qui les fait': [['À la place de la personne (sous mandat)', 2, 0], ['Avec la personne (elle est au clavier)', 1, 1],
+						['Par la personne seule', 1, 0]],
+					'Démarches ouvertes par organisme': [['CAF', 3, 1], ['France Travail', 1, 0]],
+					'Demandes d\'aide financière par nature': [['Alimentation', 1, 0], ['Énergie', 1, 0], ['Logement', 0, 1]],
+					'Demandes d\'aide financière par décision': [['Accordée', 1, 1], ['Refusée', 1, 0]],
+					'Personnes par niveau d\'autonomie numérique (dernier diagnostic)': [['Autonome', 1, 0], ['Presque autonome', 1, 0], ['Éloigné du numérique', 0, 1]],
+					'Rendez-vous passés : présence des personnes attendues': [['Absent sans prévenir', 1, 1], ['Venu', 1, 0]],
+					'Orientations proposées, par besoin': [['Numérique', 1, 0], ['Santé', 1, 0], ['Logement et hébergement', 0, 1]],
+					'Orientations proposées, par type de partenaire': [['Type non précisé', 1, 1], ['France Service', 1, 0]],
+					'Orientations proposées : où elles en sont': [['Proposée', 1, 1], ['Réalisée', 1, 0]],
+				},
+			},
+			'rap.ts2': {
+				totals: [['Personnes reçues', 3], ['Échanges notés', 3], ['Temps passé avec ou pour les personnes (minutes)', 60],
+					['Démarches ouvertes', 2, 0], ['dont faites à la place de la personne', 0, 0], ['Mandats en vigueur', 1, 1],
+					['Actes faits sous mandat', 1, 0], ['Demandes d\'aide financière', 1, 0], ['Aides accordées (euros)', 250, 0],
+					['Personnes ayant fait le diagnostic numérique', 2, 0], ['dont le niveau a progressé depuis le premier', 0, 0],
+					['Personnes attendues à un rendez-vous', 4, 0], ['dont absentes sans prévenir', 1, 0], ['Taux d\'absence sans prévenir (%)', 25, 0]],
+				tables: {
+					'Démarches ouvertes, selon qui les fait': [['Avec la personne (elle est au clavier)', 1, 0], ['Par la personne seule', 1, 0]],
+					'Démarches ouvertes par organisme': [['CAF', 1, 0], ['CPAM / Ameli', 1, 0]],
+					'Demandes d\'aide financière par nature': [['Énergie', 1, 0]],
+					'Demandes d\'aide financière par décision': [['Accordée', 1, 0]],
+					'Personnes par niveau d\'autonomie numérique (dernier diagnostic)': [['Débutant', 1, 0], ['Éloigné du numérique', 1, 0]],
+					'Rendez-vous passés : présence des personnes attendues': [['Absent sans prévenir', 1, 0], ['Excusé', 1, 0], ['Non renseigné', 1, 0], ['Venu', 1, 0]],
+					'Orientations proposées, par besoin': [['Numérique', 1, 0]],
+					'Orientations proposées, par type de partenaire': [['France Service', 1, 0]],
+					'Orientations proposées : où elles en sont': [['Transmise au partenaire', 1, 0]],
+				},
+			},
+		};
+		for (const [login, want] of Object.entries(MINE)) {
+			/* ?pro= cannot show a colleague's figures. */
+			const other = login === 'rap.ts1' ? 'rap.ts2' : 'rap.ts1';
+			r = await user(login).get(`/mon-activite?${PERIOD}&pro=${U[other].id}`);
+			status(r, 200, `${login} /mon-activite for March`);
+			const rep = reportOf(r.body);
+			for (const [label, n, prev] of want.totals) {
+				const t = rep.totals.rows[label];
+				assert(t, `${login}: no total "${label}"`);
+				eq(t.n, n, `${login}: ${label}, period`);
+				if (prev !== undefined)
+					eq(t.prev, prev, `${login}: ${label}, previous period`);
+			}
+			for (const [title, rows] of Object.entries(want.tables)) {
+				const t = rep.tables[title];
+				assert(t, `${login}: no table "${title}"`);
+				eq(t.order.join(' | '), rows.map((x) => x[0]).join(' | '), `${login}: rows of "${title}"`);
+				for (const [label, n, prev] of rows) {
+					eq(t.rows[label].n, n, `${login}: ${title} › ${label}, period`);
+					eq(t.rows[label].prev, prev, `${login}: ${title} › ${label}, previous period`);
+				}
+			}
+			/* What counts as theirs is written under each title. */
+			const text = unescapeHtml(r.body);
+			for (const whose of ['Démarches ouvertes dans la période que le professionnel a enregistrées.',
+				'Demandes d\'aide que le professionnel a enregistrées dans la période.',
+				'Rendez-vous de l\'agenda du professionnel, même pris par un collègue.',
+				'Personnes dont le dernier diagnostic, fait dans la période, l\'a été par le professionnel.',
+				'Orientations que le professionnel a proposées dans la période.'])
+				has(text, whose, `${login}: the definition under the title`);
+			has(text, 'actes qu\'il a faits sous mandat', `${login}: the definition under the totals`);
+			hasNot(r.body, 'format=csv', `${login}: no download of their figures`);
+			has(r.body, 'action="/mon-activite"', `${login}: the period's form stays on the page`);
+		}
+		/* The structure's report has no such sentence. */
+		r = await user('rap.resp').get(`/rapports/activite?${PERIOD}`);
+		hasNot(unescapeHtml(r.body), 'le professionnel', 'no worker definition on the structure report');
 	});
 
 	/* ---- the funders' export --------------------------------------------- */

@@ -144,10 +144,16 @@ check('after edits and deletions on PostgreSQL, the report from aggregates equal
 	/* Triggers at work: entries moved in time and to another kind, some deleted. */
 	psql('lt_migrate', "UPDATE journal_entries SET at = at - 86400 * 40, kind = 'visite' WHERE id % 7 = 0");
 	psql('lt_migrate', 'DELETE FROM journal_entries WHERE id % 11 = 0 AND id NOT IN (SELECT entry_id FROM tasks WHERE entry_id IS NOT NULL)');
-	const args = ['report', 'activity', '--db', db, '--key', KEY, '--structure', sid, '--from', '01/01/2025', '--to', '31/12/2026'];
-	const agg = ok(BIN, args), raw = ok(BIN, [...args, '--recount']);
-	assert(/\d/.test(agg) && agg.length > 500, `report: ${agg.slice(0, 200)}`);
-	assert(agg === raw, 'aggregates and recount differ');
+	/* Files corrected: the people counted per year (migration 015) move. */
+	psql('lt_migrate', "UPDATE persons SET birth_date = '1950-06-15', civilite = 'Mme', commune_name = 'Lyon' WHERE id % 5 = 0");
+	/* Two years (people read one by one), and one calendar year with its
+	 * previous one (people counted on write). */
+	for (const [from, to] of [['01/01/2025', '31/12/2026'], ['01/01/2026', '31/12/2026']]) {
+		const args = ['report', 'activity', '--db', db, '--key', KEY, '--structure', sid, '--from', from, '--to', to];
+		const agg = ok(BIN, args), raw = ok(BIN, [...args, '--recount']);
+		assert(/\d/.test(agg) && agg.length > 500, `report: ${agg.slice(0, 200)}`);
+		assert(agg === raw, `${from}–${to}: aggregates and recount differ`);
+	}
 });
 
 check('migrate-db refuses a target that is not empty, and changes nothing in it', () => {

@@ -395,21 +395,21 @@ TEST(diagnostic_stats_period)
 		CHECK(db_exec(db, T_DIAGNOSTIC, "iisd", (int64_t)rows[i].structure, (int64_t)rows[i].person, rows[i].on,
 			      rows[i].level) == 0);
 	struct diagnostic_stats s;
-	CHECK(diagnostic_stats(db, 1, "01/01/2025", "2025-03-31", &s, &err) == 0);
+	CHECK(diagnostic_stats(db, 1, 0, "01/01/2025", "2025-03-31", &s, &err) == 0);
 	CHECK(s.people == 4);
 	CHECK(s.by_level[1] == 0 && s.by_level[2] == 3 && s.by_level[3] == 1 && s.by_level[4] == 0);
 	CHECK(s.reassessed == 3 && s.rose == 1 && s.fell == 1);
 	/* The other structure sees only its own. */
-	CHECK(diagnostic_stats(db, 2, "2025-01-01", "2025-12-31", &s, &err) == 0);
+	CHECK(diagnostic_stats(db, 2, 0, "2025-01-01", "2025-12-31", &s, &err) == 0);
 	CHECK(s.people == 1 && s.by_level[4] == 1 && s.reassessed == 0 && s.rose == 0);
 	/* A later period: person 3's latest is now level 4 (from 3: rose). */
-	CHECK(diagnostic_stats(db, 1, "2025-04-01", "2025-12-31", &s, &err) == 0);
+	CHECK(diagnostic_stats(db, 1, 0, "2025-04-01", "2025-12-31", &s, &err) == 0);
 	CHECK(s.people == 1 && s.by_level[4] == 1 && s.rose == 1 && s.fell == 0);
 	buf_reset(&err);
-	CHECK(diagnostic_stats(db, 1, "2025-04-01", "2025-01-01", &s, &err) == -1 && err.len > 0);
+	CHECK(diagnostic_stats(db, 1, 0, "2025-04-01", "2025-01-01", &s, &err) == -1 && err.len > 0);
 	buf_reset(&err);
-	CHECK(diagnostic_stats(db, 1, "", "2025-01-01", &s, &err) == -1);
-	CHECK(diagnostic_stats(db, 1, "31/02/2025", "2025-12-01", &s, &err) == -1);
+	CHECK(diagnostic_stats(db, 1, 0, "", "2025-01-01", &s, &err) == -1);
+	CHECK(diagnostic_stats(db, 1, 0, "31/02/2025", "2025-12-01", &s, &err) == -1);
 	buf_free(&err);
 	db_close(db);
 	unlink(path);

@@ -503,10 +503,10 @@ TEST(orientation_workflow)
 	CHECK(orientation_get(db, &ts, id2, o) == 1 && o->task_id > 0);
 	/* The figures of the period. */
 	struct tally t = {0};
-	CHECK(orientation_stats(db, 1, paris_winter(2026, 3, 1, 0, 0), paris_winter(2026, 4, 1, 0, 0), tally, &t) == 0);
+	CHECK(orientation_stats(db, 1, 0, paris_winter(2026, 3, 1, 0, 0), paris_winter(2026, 4, 1, 0, 0), tally, &t) == 0);
 	CHECK(t.numerique == 1 && t.contactee == 1 && t.transmise == 1 && t.partner == 2);
 	memset(&t, 0, sizeof t);
-	CHECK(orientation_stats(db, 2, 0, INT64_MAX, tally, &t) == 0 && t.numerique == 0);
+	CHECK(orientation_stats(db, 2, 0, 0, INT64_MAX, tally, &t) == 0 && t.numerique == 0);
 	CHECK_STR(orientation_theme_label("numerique"), "Numérique");
 	CHECK_STR(orientation_partner_label("france-service"), "France Service");
 	CHECK_STR(orientation_partner_label(""), "Type non précisé");

@@ -57,7 +57,8 @@ static int same_report(const struct activity_report *a, const struct activity_re
 static int agree(struct db *db, const char *when)
 {
 	static const char *const periods[][2] = {
-		{"2025-01-01", "2025-12-31"}, /* a calendar year */
+		{"2025-01-01", "2025-12-31"}, /* a calendar year, after a leap year (counted people) */
+		{"2026-01-01", "2026-12-31"}, /* one whose previous year is counted too */
 		{"2025-03-15", "2025-11-02"}, /* edges inside months */
 		{"2025-02-01", "2025-02-28"}, /* one month */
 		{"2025-03-30", "2025-03-30"}, /* one day: summer time starts */
@@ -154,6 +155,18 @@ TEST(report_aggregates_known_figures)
 	CHECK(r && report_compute(db, &all, "2025-04-01", "2025-04-30", REPORT_AGGREGATES, r, &err) == 0);
 	if (r)
 		CHECK(r->people == 1 && r->entries == 1 && r->people_prev == 2 && r->entries_prev == 4);
+	/* The previous period: the previous year, month or quarter for whole
+	 * months (2024 has 366 days), the same number of days otherwise. */
+	static const char *const prev[][4] = {
+		{"2025-01-01", "2025-12-31", "2024-01-01", "2024-12-31"},
+		{"2025-03-01", "2025-03-31", "2025-02-01", "2025-02-28"},
+		{"2025-01-01", "2025-03-31", "2024-10-01", "2024-12-31"},
+		{"2025-03-15", "2025-03-24", "2025-03-05", "2025-03-14"},
+	};
+	for (size_t i = 0; r && i < sizeof prev / sizeof prev[0]; i++) {
+		CHECK(report_compute(db, &all, prev[i][0], prev[i][1], REPORT_AGGREGATES, r, &err) == 0);
+		CHECK(!strcmp(r->prev_from, prev[i][2]) && !strcmp(r->prev_to, prev[i][3]));
+	}
 	CHECK(agree(db, "known data set"));
 	free(r);
 	buf_free(&err);
@@ -218,6 +231,12 @@ TEST(report_aggregates_agree_with_recount)
 					      "iii", id, p, 1 + pick(2)) == 0);
 		} else if (op < 86) {
 			CHECK(db_exec(db, "UPDATE journal_entries SET summary = 'texte' WHERE id = $1", "i", id) == 0);
+		} else if (op < 91) {
+			/* A file corrected: the person tables of every year they were seen move. */
+			char birth[16];
+			snprintf(birth, sizeof birth, "%d-1%d-0%d", 1930 + (int)pick(90), (int)pick(3), 1 + (int)pick(9));
+			CHECK(db_exec(db, "UPDATE persons SET birth_date = $2, civilite = $3, commune_name = $4 WHERE id = $1",
+				      "isss", 1 + pick(PERSONS), pick(4) ? birth : "", civ[pick(3)], communes[pick(4)]) == 0);
 		} else {
 			CHECK(db_exec(db, "DELETE FROM journal_entries WHERE id = $1", "i", id) == 0);
 		}
@@ -245,10 +264,249 @@ TEST(report_aggregates_agree_with_recount)
 		"SELECT count(*) FROM report_days",         "SELECT count(*) FROM report_day_themes",
 		"SELECT count(*) FROM report_person_days",  "SELECT count(*) FROM report_person_months",
 		"SELECT count(*) FROM report_person_years",
+		"SELECT count(*) FROM report_year_people WHERE people <> 0", /* rows may stay, at 0 */
 	};
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
 		int64_t n = -1;
 		CHECK(db_get_int(db, tables[i], &n, "") == 1 && n == 0);
 	}
+	unit_drop_db(db, path);
+}
+
+/* ---- a worker's report: every section counts the worker's own work ---- */
+
+static const char T_PROC[] =
+	"INSERT INTO procedures(structure_id, person_id, organism, domain, subject, status, how, opened_on, "
+	"created_by, created_at, updated_at) VALUES ($1, $2, $3, 'social_sante', 's', 'en_cours', $4, $5, $6, 0, 0)";
+static const char T_MANDATE[] =
+	"INSERT INTO mandates(structure_id, person_id, domains, duration, starts_on, ends_on, consent_on, revoked_at, "
+	"created_by, created_at) VALUES ($1, $2, 'social_sante', '1a', $3, $4, $3, $5, $6, $7)";
+static const char T_ACT[] = "INSERT INTO mandate_acts(structure_id, person_id, mandate_id, user_id, at, what) "
+			    "VALUES ($1, $2, $3, $4, $5, 'acte')";
+static const char T_AID[] =
+	"INSERT INTO aid_requests(structure_id, person_id, kind, amount_asked, amount_granted, status, created_by, "
+	"created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+static const char T_APPT[] =
+	"INSERT INTO appointments(id, structure_id, worker_id, kind, place, starts_at, ends_at, status, created_by, "
+	"created_at, updated_at) VALUES ($1, $2, $3, 'entretien', 'site', $4, $4 + 1800, $5, $6, 0, 0)";
+static const char T_APPT_PERSON[] =
+	"INSERT INTO appointment_persons(appointment_id, structure_id, person_id, outcome) VALUES ($1, $2, $3, $4)";
+static const char T_DIAG[] =
+	"INSERT INTO diagnostics(structure_id, person_id, done_on, email_usable, identity_usable, skill_device, "
+	"skill_find, skill_communicate, skill_procedure, skill_scams, skill_accounts, level, path, created_by, "
+	"created_at) VALUES ($1, $2, $3, 1, 1, $4, $4, $4, $4, $4, $4, $4, 'accompagner', $5, 0)";
+static const char T_PARTNER[] =
+	"INSERT INTO dir_local_structures(structure_id, nom, date_maj, created_at, updated_at) "
+	"VALUES (1, 'Partenaire', '2025-01-01', 0, 0)";
+static const char T_LOCAL_SERVICE[] =
+	"INSERT INTO dir_local_services(structure_id, partner_id, nom, description, date_maj, created_at, updated_at) "
+	"VALUES (1, 1, 'Service', '', '2025-01-01', 0, 0)";
+static const char T_ORIENT[] =
+	"INSERT INTO orientations(structure_id, person_id, local_service_id, service_name, theme, partner_type, "
+	"reason, status, status_at, created_by, created_at, updated_at) "
+	"VALUES ($1, $2, 1, 'Service', $3, $4, '', $5, $6, $7, $6, $6)";
+
+/* A row's figure for the period (or the previous one); 0 when absent. */
+static int64_t row_n(const struct report_table *t, const char *key, int prev)
+{
+	for (int i = 0; i < t->nrows; i++)
+		if (!strcmp(t->rows[i].key, key))
+			return prev ? t->rows[i].prev : t->rows[i].n;
+	return 0;
+}
+
+TEST(report_worker_scope_every_section)
+{
+	char path[64];
+	struct db *db = unit_scratch_db(path, sizeof path);
+	CHECK(db != NULL);
+	if (!db)
+		return;
+	/* Structure 1 with workers A (1) and B (2); structure 2 with worker 3,
+	 * whose rows (person 5) must never count. March 2025 is the period,
+	 * February the previous one. */
+	const int64_t S1 = 1, S2 = 2, A = 1, B = 2, C = 3;
+	CHECK(db_exec(db, T_STRUCTURE, "s", "A") == 0 && db_exec(db, T_STRUCTURE, "s", "B") == 0);
+	CHECK(db_exec(db, T_USER, "is", S1, "a") == 0 && db_exec(db, T_USER, "is", S1, "b") == 0 &&
+	      db_exec(db, T_USER, "is", S2, "c") == 0);
+	for (int p = 1; p <= 5; p++) {
+		char number[8];
+		snprintf(number, sizeof number, "%d", p);
+		CHECK(db_exec(db, T_PERSON, "issssi", p == 5 ? S2 : S1, number, "Mme", "1980-01-01", "Lyon",
+			      (int64_t)0) == 0);
+	}
+	/* Journal: A wrote about person 1, B about persons 1 and 2. */
+	CHECK(db_exec(db, T_ENTRY, "iiiisssi", S1, (int64_t)1, A, paris(2025, 3, 3, 10, 0), "telephone", "entretien",
+		      "", (int64_t)30) == 0);
+	CHECK(db_exec(db, T_ENTRY, "iiiisssi", S1, (int64_t)1, B, paris(2025, 3, 4, 10, 0), "telephone", "accueil", "",
+		      (int64_t)10) == 0);
+	CHECK(db_exec(db, T_ENTRY, "iiiisssi", S1, (int64_t)2, B, paris(2025, 3, 6, 10, 0), "courriel", "entretien", "",
+		      (int64_t)20) == 0);
+	/* Démarches: who created them, by the day they were opened. */
+	CHECK(db_exec(db, T_PROC, "iisssi", S1, (int64_t)1, "caf", "avec", "2025-03-03", A) == 0);
+	CHECK(db_exec(db, T_PROC, "iisssi", S1, (int64_t)2, "caf", "a_la_place", "2025-03-10", A) == 0);
+	CHECK(db_exec(db, T_PROC, "iisssi", S1, (int64_t)3, "cpam", "seul", "2025-03-20", A) == 0);
+	CHECK(db_exec(db, T_PROC, "iisssi", S1, (int64_t)1, "caf", "seul", "2025-03-05", B) == 0);
+	CHECK(db_exec(db, T_PROC, "iisssi", S1, (int64_t)4, "france_travail", "a_la_place", "2025-03-31", B) == 0);
+	CHECK(db_exec(db, T_PROC, "iisssi", S1, (int64_t)1, "caf", "avec", "2025-02-15", A) == 0);
+	CHECK(db_exec(db, T_PROC, "iisssi", S1, (int64_t)4, "caf", "avec", "2025-04-01", B) == 0);
+	CHECK(db_exec(db, T_PROC, "iisssi", S2, (int64_t)5, "caf", "avec", "2025-03-03", C) == 0);
+	/* Mandates, by who recorded them: 1 and 2 by A in force in March; 3 by
+	 * B; 4 (B) ended and 5 (A) revoked in February. */
+	int64_t jan = paris(2025, 1, 5, 10, 0), old = paris(2024, 6, 1, 10, 0);
+	CHECK(db_exec(db, T_MANDATE, "iissIii", S1, (int64_t)2, "2025-01-01", "2025-12-31", (int64_t)0, A, jan) == 0);
+	CHECK(db_exec(db, T_MANDATE, "iissIii", S1, (int64_t)3, "2025-03-10", "2025-09-09", (int64_t)0, A,
+		      paris(2025, 3, 10, 10, 0)) == 0);
+	CHECK(db_exec(db, T_MANDATE, "iissIii", S1, (int64_t)4, "2024-06-01", "2025-05-31", (int64_t)0, B, old) == 0);
+	CHECK(db_exec(db, T_MANDATE, "iissIii", S1, (int64_t)1, "2024-09-01", "2025-02-10", (int64_t)0, B, old) == 0);
+	CHECK(db_exec(db, T_MANDATE, "iissIii", S1, (int64_t)1, "2024-12-01", "2025-11-30",
+		      paris(2025, 2, 20, 10, 0), A, old) == 0);
+	CHECK(db_exec(db, T_MANDATE, "iissIii", S2, (int64_t)5, "2025-01-01", "2025-12-31", (int64_t)0, C, jan) == 0);
+	/* Acts, by who did them: B acted once under A's mandate 1. */
+	CHECK(db_exec(db, T_ACT, "iiiii", S1, (int64_t)2, (int64_t)1, A, paris(2025, 3, 12, 10, 0)) == 0);
+	CHECK(db_exec(db, T_ACT, "iiiii", S1, (int64_t)3, (int64_t)2, A, paris(2025, 3, 15, 10, 0)) == 0);
+	CHECK(db_exec(db, T_ACT, "iiiii", S1, (int64_t)2, (int64_t)1, B, paris(2025, 3, 20, 10, 0)) == 0);
+	CHECK(db_exec(db, T_ACT, "iiiii", S1, (int64_t)2, (int64_t)1, A, paris(2025, 2, 10, 10, 0)) == 0);
+	CHECK(db_exec(db, T_ACT, "iiiii", S2, (int64_t)5, (int64_t)6, C, paris(2025, 3, 12, 10, 0)) == 0);
+	/* Aid requests, by who created them. */
+	CHECK(db_exec(db, T_AID, "iisiisii", S1, (int64_t)1, "energie", (int64_t)20000, (int64_t)15000, "accordee", A,
+		      paris(2025, 3, 4, 10, 0)) == 0);
+	CHECK(db_exec(db, T_AID, "iisiisii", S1, (int64_t)2, "alimentation", (int64_t)5000, (int64_t)0, "refusee", A,
+		      paris(2025, 3, 9, 10, 0)) == 0);
+	CHECK(db_exec(db, T_AID, "iisiisii", S1, (int64_t)3, "energie", (int64_t)30000, (int64_t)25000, "accordee", B,
+		      paris(2025, 3, 14, 10, 0)) == 0);
+	CHECK(db_exec(db, T_AID, "iisiisii", S1, (int64_t)4, "logement", (int64_t)10000, (int64_t)0, "instruction", B,
+		      paris(2025, 3, 20, 10, 0)) == 0);
+	CHECK(db_exec(db, T_AID, "iisiisii", S1, (int64_t)4, "logement", (int64_t)10000, (int64_t)10000, "accordee", B,
+		      paris(2025, 2, 15, 10, 0)) == 0);
+	CHECK(db_exec(db, T_AID, "iisiisii", S2, (int64_t)5, "energie", (int64_t)9900, (int64_t)9900, "accordee", C,
+		      paris(2025, 3, 4, 10, 0)) == 0);
+	/* Appointments, by whose agenda they are in: 1 is A's though B booked
+	 * it, 2 is B's though A booked it; 3 (A's) was cancelled. */
+	CHECK(db_exec(db, T_APPT, "iiiisi", (int64_t)1, S1, A, paris(2025, 3, 10, 10, 0), "prevu", B) == 0);
+	CHECK(db_exec(db, T_APPT, "iiiisi", (int64_t)2, S1, B, paris(2025, 3, 18, 10, 0), "prevu", A) == 0);
+	CHECK(db_exec(db, T_APPT, "iiiisi", (int64_t)3, S1, A, paris(2025, 3, 19, 10, 0), "annule", A) == 0);
+	CHECK(db_exec(db, T_APPT, "iiiisi", (int64_t)4, S1, A, paris(2025, 2, 12, 10, 0), "prevu", A) == 0);
+	CHECK(db_exec(db, T_APPT, "iiiisi", (int64_t)5, S2, C, paris(2025, 3, 10, 10, 0), "prevu", C) == 0);
+	static const struct {
+		int64_t appt, person;
+		const char *outcome;
+	} expected[] = {{1, 1, "honore"}, {1, 2, "manque"}, {2, 3, "manque"}, {2, 4, "excuse"},
+			{2, 1, "honore"}, {3, 4, "manque"}, {4, 2, "manque"}, {5, 5, "manque"}};
+	for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+		CHECK(db_exec(db, T_APPT_PERSON, "iiis", expected[i].appt, expected[i].appt == 5 ? S2 : S1,
+			      expected[i].person, expected[i].outcome) == 0);
+	/* Diagnostics: a person counts for the worker of their latest one up
+	 * to the period's end. Person 1: A then B (rose); person 2: A twice;
+	 * person 3: B then A (fell); person 4: B, then A after the period. */
+	static const struct {
+		int64_t person;
+		const char *on;
+		int64_t level, by;
+	} diags[] = {{1, "2025-02-10", 1, 1}, {1, "2025-03-15", 3, 2}, {2, "2025-03-05", 2, 1}, {2, "2025-03-25", 2, 1},
+		     {3, "2025-03-02", 4, 2}, {3, "2025-03-28", 3, 1}, {4, "2025-03-20", 1, 2}, {4, "2025-04-05", 2, 1},
+		     {5, "2025-03-20", 1, 3}};
+	for (size_t i = 0; i < sizeof diags / sizeof diags[0]; i++)
+		CHECK(db_exec(db, T_DIAG, "iisii", diags[i].person == 5 ? S2 : S1, diags[i].person, diags[i].on,
+			      diags[i].level, diags[i].by) == 0);
+	/* Orientations, by who proposed them. */
+	CHECK(db_exec(db, T_PARTNER, "") == 0 && db_exec(db, T_LOCAL_SERVICE, "") == 0);
+	CHECK(db_exec(db, T_ORIENT, "iisssii", S1, (int64_t)1, "numerique", "france-service", "proposee",
+		      paris(2025, 3, 5, 10, 0), A) == 0);
+	CHECK(db_exec(db, T_ORIENT, "iisssii", S1, (int64_t)2, "sante", "france-service", "realisee",
+		      paris(2025, 3, 12, 10, 0), A) == 0);
+	CHECK(db_exec(db, T_ORIENT, "iisssii", S1, (int64_t)3, "numerique", "", "transmise", paris(2025, 3, 20, 10, 0),
+		      B) == 0);
+	CHECK(db_exec(db, T_ORIENT, "iisssii", S1, (int64_t)1, "numerique", "", "proposee", paris(2025, 2, 10, 10, 0),
+		      A) == 0);
+	CHECK(db_exec(db, T_ORIENT, "iisssii", S2, (int64_t)5, "numerique", "", "proposee", paris(2025, 3, 5, 10, 0),
+		      C) == 0);
+
+	/* The known answers: [0] A, [1] B, [2] the structure. */
+	static const struct {
+		int64_t people, entries, minutes, procedures, in_place, mandates, acts, aids, granted;
+		int64_t diagnosed, progressed, expected, missed;
+		int64_t procedures_prev, mandates_prev, acts_prev, aids_prev, diagnosed_prev, expected_prev;
+	} want[3] = {
+		{1, 1, 30, 3, 1, 2, 2, 2, 15000, 2, 0, 2, 1, 1, 2, 1, 0, 1, 1},
+		{2, 2, 30, 2, 1, 1, 1, 2, 25000, 2, 1, 3, 1, 0, 2, 0, 1, 0, 0},
+		{2, 3, 60, 5, 2, 3, 3, 4, 40000, 4, 1, 5, 2, 1, 4, 1, 1, 1, 1},
+	};
+	static const struct {
+		enum report_table_id t;
+		const char *key;
+		int64_t n[3];
+	} rows[] = {
+		{RT_PROC_WAY, "avec", {1, 0, 1}},          {RT_PROC_WAY, "seul", {1, 1, 2}},
+		{RT_PROC_WAY, "a_la_place", {1, 1, 2}},    {RT_PROC_ORGANISM, "caf", {2, 1, 3}},
+		{RT_PROC_ORGANISM, "cpam", {1, 0, 1}},     {RT_PROC_ORGANISM, "france_travail", {0, 1, 1}},
+		{RT_AID_KIND, "energie", {1, 1, 2}},       {RT_AID_KIND, "alimentation", {1, 0, 1}},
+		{RT_AID_KIND, "logement", {0, 1, 1}},      {RT_AID_DECISION, "accordee", {1, 1, 2}},
+		{RT_AID_DECISION, "refusee", {1, 0, 1}},   {RT_AID_DECISION, "instruction", {0, 1, 1}},
+		{RT_AUTONOMY, "1", {0, 1, 1}},             {RT_AUTONOMY, "2", {1, 0, 1}},
+		{RT_AUTONOMY, "3", {1, 1, 2}},             {RT_AUTONOMY, "4", {0, 0, 0}},
+		{RT_APPOINTMENTS, "honore", {1, 1, 2}},    {RT_APPOINTMENTS, "manque", {1, 1, 2}},
+		{RT_APPOINTMENTS, "excuse", {0, 1, 1}},    {RT_ORIENT_THEME, "numerique", {1, 1, 2}},
+		{RT_ORIENT_THEME, "sante", {1, 0, 1}},     {RT_ORIENT_PARTNER, "france-service", {2, 0, 2}},
+		{RT_ORIENT_PARTNER, "", {0, 1, 1}},        {RT_ORIENT_OUTCOME, "proposee", {1, 0, 1}},
+		{RT_ORIENT_OUTCOME, "realisee", {1, 0, 1}}, {RT_ORIENT_OUTCOME, "transmise", {0, 1, 1}},
+	};
+	const int64_t workers[3] = {A, B, 0};
+	struct activity_report *r[3] = {malloc(sizeof *r[0]), malloc(sizeof *r[1]), malloc(sizeof *r[2])};
+	struct buf err = BUF_INIT;
+	for (int k = 0; k < 3; k++) {
+		struct report_scope scope = {S1, workers[k]};
+		CHECK(r[k] &&
+		      report_compute(db, &scope, "2025-03-01", "2025-03-31", REPORT_AGGREGATES, r[k], &err) == 0);
+		if (!r[k])
+			continue;
+		const struct activity_report *x = r[k];
+		int64_t got[] = {x->people, x->entries, x->minutes, x->procedures, x->in_place, x->mandates, x->acts,
+				 x->aids, x->aid_granted, x->diagnosed, x->progressed, x->expected, x->missed,
+				 x->procedures_prev, x->mandates_prev, x->acts_prev, x->aids_prev, x->diagnosed_prev,
+				 x->expected_prev};
+		const int64_t *w = &want[k].people;
+		for (size_t i = 0; i < sizeof got / sizeof got[0]; i++) {
+			if (got[i] != w[i])
+				fprintf(stderr, "    worker %lld: figure %zu is %lld, not %lld\n", (long long)workers[k],
+					i, (long long)got[i], (long long)w[i]);
+			CHECK(got[i] == w[i]);
+		}
+		for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+			int64_t n = row_n(&x->tables[rows[i].t], rows[i].key, 0);
+			if (n != rows[i].n[k])
+				fprintf(stderr, "    worker %lld: « %s » › %s is %lld, not %lld\n", (long long)workers[k],
+					x->tables[rows[i].t].title, rows[i].key, (long long)n, (long long)rows[i].n[k]);
+			CHECK(n == rows[i].n[k]);
+		}
+		/* The previous period of a few rows: A's orientation, B's aid. */
+		CHECK(row_n(&x->tables[RT_ORIENT_THEME], "numerique", 1) == (k == 1 ? 0 : 1));
+		CHECK(row_n(&x->tables[RT_AID_KIND], "logement", 1) == (k == 0 ? 0 : 1));
+		/* Each section says whose rows it counts, for a worker only. */
+		for (int t = 0; t < RT_COUNT; t++)
+			CHECK(k == 2 ? x->tables[t].whose == NULL : x->tables[t].whose && x->tables[t].whose[0]);
+		CHECK(k == 2 ? x->whose == NULL : x->whose != NULL);
+	}
+	if (r[0] && r[1] && r[2]) {
+		const char *whose = r[0]->tables[RT_APPOINTMENTS].whose;
+		CHECK(whose && !strcmp(whose, "Rendez-vous de l'agenda du professionnel, même pris par un collègue."));
+		/* Every row has one worker: beyond the journal's people, A + B
+		 * is the structure, row by row, in both periods. */
+		for (int t = RT_PROC_WAY; t < RT_COUNT; t++)
+			for (int i = 0; i < r[2]->tables[t].nrows; i++)
+				for (int prev = 0; prev < 2; prev++) {
+					const char *key = r[2]->tables[t].rows[i].key;
+					CHECK(row_n(&r[0]->tables[t], key, prev) + row_n(&r[1]->tables[t], key, prev) ==
+					      row_n(&r[2]->tables[t], key, prev));
+				}
+		const int64_t *x = &r[0]->entries, *y = &r[1]->entries, *z = &r[2]->entries;
+		for (size_t i = 0; i < (size_t)(&r[0]->missed_prev - &r[0]->entries) + 1; i++)
+			CHECK(x[i] + y[i] == z[i]);
+	}
+	/* Both ways of computing agree for a worker as for the structure. */
+	CHECK(agree(db, "workers' data set"));
+	for (int k = 0; k < 3; k++)
+		free(r[k]);
+	buf_free(&err);
 	unit_drop_db(db, path);
 }
