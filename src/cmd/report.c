@@ -15,7 +15,7 @@ static const char USAGE[] =
 	"report persons --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA --columns age,sexe,... "
 	"[--format csv|csv-windows|xlsx] [--mask N]\n"
 	"       lien report activity --structure S --from JJ/MM/AAAA --to JJ/MM/AAAA [--format text|csv|csv-windows|xlsx|pdf] "
-	"[--mask N] [--worker LOGIN] [--recount] [--timing]";
+	"[--mask N] [--worker LOGIN | --site ID] [--recount] [--timing]";
 
 /* The funders' export: one line per person under a pseudonym. */
 static int report_persons(struct cmd_ctx *c, int64_t sid, const char *from, const char *to, const char *format,
@@ -58,6 +58,7 @@ int cmd_report(struct cmd_ctx *c)
 	const char *mask = opt_value(c, "--mask");
 	const char *columns = opt_value(c, "--columns");
 	const char *worker = opt_value(c, "--worker");
+	const char *site = opt_value(c, "--site");
 	/* The raw recount instead of the aggregates, and the computation's
 	 * time on stderr: what bench/report.sh compares. */
 	int recount = opt_flag(c, "--recount"), timing = opt_flag(c, "--timing");
@@ -80,7 +81,13 @@ int cmd_report(struct cmd_ctx *c)
 		return cmd_fail("--mask attend un nombre entre 1 et 100");
 	if (persons)
 		return report_persons(c, sid, from, to, format, columns, threshold);
-	struct report_scope scope = {sid, 0};
+	struct report_scope scope = {sid, 0, 0};
+	if (worker && site)
+		return cmd_fail("--worker et --site ne vont pas ensemble : un rapport est celui d'un professionnel ou "
+				"d'un lieu");
+	/* report_compute checks that the site is one of the structure's. */
+	if (site && str_to_i64(str_from(site), 1, INT64_MAX, &scope.site_id) < 0)
+		return cmd_fail("--site attend le numéro d'un lieu de la structure");
 	if (worker) {
 		struct user u;
 		if (user_get_by_login(c->db, worker, &u) != 1 || u.structure_id != sid)
@@ -119,14 +126,14 @@ int cmd_report(struct cmd_ctx *c)
 		bad = report_activity_pdf(&r, contact.name, (int)threshold, &out);
 		pdf_shutdown(); /* the font caches: leak checkers see only Lien's memory */
 	} else {
-		buf_appendf(&out, "Rapport d'activité du %s au %s (période précédente : du %s au %s)\n\n", r.from, r.to,
-			    r.prev_from, r.prev_to);
+		buf_appendf(&out, "Rapport d'activité%s%s du %s au %s (période précédente : du %s au %s)\n\n",
+			    r.site[0] ? " – lieu : " : "", r.site, r.from, r.to, r.prev_from, r.prev_to);
 		struct report_total totals[REPORT_TOTALS];
 		int ntotals = report_totals(&r, totals);
 		for (int i = 0; i < ntotals; i++)
 			buf_appendf(&out, "  %-48s %10lld %10lld\n", totals[i].label, (long long)totals[i].n,
 				    (long long)totals[i].prev);
-		/* A worker's report says what counts as theirs, as the page does. */
+		/* A worker's or site's report says what it counts, as the page does. */
 		if (r.whose)
 			buf_appendf(&out, "  (%s)\n", r.whose);
 		for (int k = 0; k < RT_COUNT; k++) {

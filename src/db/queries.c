@@ -152,18 +152,21 @@ const char SQL_RECENT_LIST[] =
 
 const char SQL_ENTRY_ADD[] =
 	"INSERT INTO journal_entries(structure_id, person_id, author_id, at, medium, kind, themes, duration_min, "
-	"workers, summary, for_person, documents, private_note, created_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+	"workers, summary, for_person, documents, private_note, created_at, site_id) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 const char SQL_ENTRY_LIST[] =
 	"SELECT e.id, e.author_id, u.display_name, e.at, e.medium, e.kind, e.themes, e.duration_min, e.workers, "
-	"e.summary, e.for_person, e.documents, e.private_note FROM journal_entries e JOIN users u ON u.id = e.author_id "
+	"e.summary, e.for_person, e.documents, e.private_note, COALESCE(s.name, '') FROM journal_entries e "
+	"JOIN users u ON u.id = e.author_id LEFT JOIN sites s ON s.id = e.site_id "
 	"WHERE e.person_id = $1 AND e.structure_id = $2 ORDER BY e.at DESC, e.id DESC LIMIT $3";
 const char SQL_ENTRY_LATEST_FOR_PERSON[] =
 	"SELECT e.id, e.author_id, u.display_name, e.at, e.medium, e.kind, e.themes, e.duration_min, e.workers, "
-	"e.summary, e.for_person, e.documents, e.private_note FROM journal_entries e JOIN users u ON u.id = e.author_id "
+	"e.summary, e.for_person, e.documents, e.private_note, COALESCE(s.name, '') FROM journal_entries e "
+	"JOIN users u ON u.id = e.author_id LEFT JOIN sites s ON s.id = e.site_id "
 	"WHERE e.person_id = $1 AND e.structure_id = $2 AND e.for_person <> '' ORDER BY e.at DESC, e.id DESC LIMIT 1";
+/* The medium and site of the worker's previous entry: the next one's defaults. */
 const char SQL_ENTRY_LAST_MEDIUM[] =
-	"SELECT medium FROM journal_entries WHERE author_id = $1 ORDER BY id DESC LIMIT 1";
+	"SELECT medium, COALESCE(site_id, 0) FROM journal_entries WHERE author_id = $1 ORDER BY id DESC LIMIT 1";
 const char SQL_TASK_ADD[] =
 	"INSERT INTO tasks(structure_id, person_id, entry_id, text, due_date, assignee_id, created_by, created_at) "
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -237,16 +240,18 @@ const char SQL_AUDIT_HEAD_SET[] =
 
 /* ---- reports: one pass over the period's entries, aggregated in C ------ */
 
-/* The recount, from the raw rows; $4: one worker, 0 for the whole structure. */
+/* The recount, from the raw rows; $4: one worker, $5 one site, 0 for the
+ * whole structure. */
 const char SQL_REPORT_ENTRIES[] =
 	"SELECT person_id, kind, medium, themes, duration_min FROM journal_entries "
-	"WHERE structure_id = $1 AND at >= $2 AND at < $3 AND ($4 = 0 OR author_id = $4)";
+	"WHERE structure_id = $1 AND at >= $2 AND at < $3 AND ($4 = 0 OR author_id = $4) AND ($5 = 0 OR site_id = $5)";
 /* The people seen are then read in one sequential pass (over the narrow
  * index report_persons), not one lookup per person. */
 const char SQL_REPORT_PERSONS[] =
 	"SELECT id, birth_date, civilite, commune_name, created_at FROM persons WHERE structure_id = $1";
-/* The same figures from the aggregates of migration 012: $2 the worker (0:
- * the whole structure), $3 and $4 Paris days (inclusive) or a month or year. */
+/* The same figures from the aggregates of migration 012: $2 the author_id
+ * key (0: the whole structure, a worker, or -site_id for a site, migration
+ * 018), $3 and $4 Paris days (inclusive) or a month or year. */
 const char SQL_REPORT_AGG_DAYS[] =
 	"SELECT kind, medium, entries, minutes FROM report_days "
 	"WHERE structure_id = $1 AND author_id = $2 AND day >= $3 AND day <= $4";
@@ -490,6 +495,9 @@ const char SQL_APPT_KIND_ADD[] =
 const char SQL_SITES_OF_STRUCTURE[] =
 	"SELECT id, name, address FROM sites WHERE structure_id = $1 AND active = 1 ORDER BY id";
 const char SQL_SITE_OF_STRUCTURE[] = "SELECT id FROM sites WHERE id = $1 AND structure_id = $2 AND active = 1";
+/* A site's report: closed sites too, their past entries still count. */
+const char SQL_REPORT_SITES[] = "SELECT id, name FROM sites WHERE structure_id = $1 ORDER BY name, id";
+const char SQL_REPORT_SITE_NAME[] = "SELECT name FROM sites WHERE id = $1 AND structure_id = $2";
 const char SQL_APPT_ADD[] =
 	"INSERT INTO appointments(structure_id, worker_id, site_id, kind, place, place_detail, starts_at, ends_at, "
 	"to_bring, notes, created_by, created_at, updated_at) "
@@ -595,11 +603,12 @@ const char SQL_OUTBOX_FOR_APPOINTMENT[] =
 	"WHERE o.appointment_id = $1 AND o.structure_id = $2 ORDER BY o.due_at, o.id";
 const char SQL_OUTBOX_CANCEL_CLAIMED[] = "UPDATE outbox SET status = 'cancelled' WHERE id = $1 AND status = 'sending'";
 /* Appointments that took place in the period and what happened, per person
- * expected. $6: the worker who held them, whoever booked them (0: all). */
+ * expected. $6: the worker who held them, whoever booked them (0: all);
+ * $7: the site they took place at (0: all). */
 const char SQL_REPORT_APPOINTMENTS[] =
 	"SELECT ap.outcome, count(*) FROM appointments a JOIN appointment_persons ap ON ap.appointment_id = a.id "
 	"WHERE a.structure_id = $1 AND a.status = 'prevu' AND a.starts_at >= $4 AND a.starts_at < $5 AND $2 <= $3 "
-	"AND ($6 = 0 OR a.worker_id = $6) GROUP BY ap.outcome";
+	"AND ($6 = 0 OR a.worker_id = $6) AND ($7 = 0 OR a.site_id = $7) GROUP BY ap.outcome";
 
 /* ---- the baromètre: month by month, for a structure or one worker ($2, 0 = all) ---- */
 /* Time with people (accueil, entretiens, visites, ateliers, accompagnement

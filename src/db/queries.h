@@ -194,6 +194,8 @@ extern const char SQL_APPT_KINDS_OF_STRUCTURE[];
 extern const char SQL_APPT_KIND_ADD[];
 extern const char SQL_SITES_OF_STRUCTURE[];
 extern const char SQL_SITE_OF_STRUCTURE[];
+extern const char SQL_REPORT_SITES[];
+extern const char SQL_REPORT_SITE_NAME[];
 extern const char SQL_APPT_ADD[];
 extern const char SQL_APPT_UPDATE[];
 extern const char SQL_APPT_CANCEL[];

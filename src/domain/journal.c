@@ -209,6 +209,12 @@ int64_t journal_add(struct db *db, const struct actor *by, int64_t person_id, co
 		FIELD_ERROR("private_note", "La note privée est limitée à 20 000 caractères.");
 	if (!follow && (in->private_note[0] || in->for_person[0] || in->documents[0]))
 		FIELD_ERROR("summary", "L'accueil note seulement le motif du passage.");
+	/* A site of another structure, or closed, is refused: the report by
+	 * site must only count the structure's own places. */
+	int64_t site = 0;
+	if (in->site_id && (in->site_id < 0 ||
+			    db_get_int(db, SQL_SITE_OF_STRUCTURE, &site, "ii", in->site_id, by->structure_id) != 1))
+		FIELD_ERROR("site", "Choisissez un lieu de la structure, ou « Sans lieu précis ».");
 	if (in->task_text[0] || in->task_due[0]) {
 		int y, m, d;
 		if (!in->task_text[0] || !utf8_text_fits(in->task_text, 500, 0))
@@ -228,10 +234,10 @@ int64_t journal_add(struct db *db, const struct actor *by, int64_t person_id, co
 	int64_t now = clock_now(), id = -1;
 	if (db_begin(db) < 0)
 		goto out;
-	if (db_exec(db, SQL_ENTRY_ADD, "iiiisssdssssbi",
+	if (db_exec(db, SQL_ENTRY_ADD, "iiiisssdssssbiI",
 		    by->structure_id, person_id, by->user_id, at, in->medium, in->kind, themes, (int)duration,
 		    in->workers, in->summary, in->for_person, in->documents, box.len ? box.data : NULL, box.len,
-		    now) < 0)
+		    now, site) < 0)
 		goto fail;
 	id = db_last_id(db);
 	if (person_touch_contact(db, person_id, at) < 0 ||
@@ -272,6 +278,7 @@ static void entry_from_row(struct db_stmt *st, const struct actor *by, struct en
 	e->medium = db_col_text(st, 4);
 	e->kind = db_col_text(st, 5);
 	e->duration_min = db_col_int(st, 7);
+	e->site = db_col_text(st, 13);
 	if (person_can_follow(by)) {
 		e->themes = db_col_text(st, 6);
 		e->workers = db_col_text(st, 8);
@@ -325,12 +332,15 @@ int journal_latest_for_person(struct db *db, const struct actor *by, int64_t per
 	return list_rows(db_query(db, SQL_ENTRY_LATEST_FOR_PERSON, "ii", person_id, by->structure_id), by, fn, arg);
 }
 
-void journal_last_medium(struct db *db, int64_t user_id, char *out, size_t n)
+void journal_last_medium(struct db *db, int64_t user_id, char *out, size_t n, int64_t *site_id)
 {
 	cstr_copy(out, n, "visite_planifiee");
+	*site_id = 0;
 	struct db_stmt *st = db_query(db, SQL_ENTRY_LAST_MEDIUM, "i", user_id);
-	if (st && db_step(st) == 1)
+	if (st && db_step(st) == 1) {
 		cstr_copy(out, n, db_col_text(st, 0));
+		*site_id = db_col_int(st, 1);
+	}
 	db_done(st);
 }
 

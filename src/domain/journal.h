@@ -44,6 +44,9 @@ struct entry_input {
 	const char *duration;    /* minutes */
 	const char *workers;
 	const char *summary, *for_person, *documents, *private_note;
+	/* Where it took place: one of the structure's active sites, 0 for no
+	 * site in particular, -1 for a value that is not a site (refused). */
+	int64_t site_id;
 	/* An optional follow-up task. */
 	const char *task_text, *task_due;
 	int64_t task_assignee;
@@ -57,6 +60,7 @@ int64_t journal_add(struct db *db, const struct actor *by, int64_t person_id, co
 struct entry {
 	int64_t id, author_id, at, duration_min;
 	const char *author, *medium, *kind, *themes, *workers, *summary, *for_person, *documents;
+	const char *site;         /* the site's name, "" for none */
 	const char *private_note; /* decrypted, only for the author; else NULL */
 	int has_private_note;
 };
@@ -68,8 +72,9 @@ int journal_list(struct db *db, const struct actor *by, int64_t person_id, int l
 /* The latest entry with text for the person (the synthesis). 1, 0 or <0. */
 int journal_latest_for_person(struct db *db, const struct actor *by, int64_t person_id,
 			      void (*fn)(void *arg, const struct entry *e), void *arg);
-/* The medium the worker used last (default for the next entry). */
-void journal_last_medium(struct db *db, int64_t user_id, char *out, size_t n);
+/* The medium and site (0: none) the worker used last: the defaults of the
+ * next entry. */
+void journal_last_medium(struct db *db, int64_t user_id, char *out, size_t n, int64_t *site_id);
 
 struct task {
 	int64_t id, person_id, assignee_id, done_at;

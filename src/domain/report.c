@@ -182,13 +182,20 @@ static void add_entries(struct activity_report *r, const struct period *p, const
 	bump(&r->tables[RT_MEDIUM], medium, choice_label(journal_media, medium), p->prev, entries);
 }
 
+/* The aggregates' author_id of a scope (migration 018): 0 for the
+ * structure, the worker's id, or -site_id for a site. */
+static int64_t agg_key(const struct report_scope *s)
+{
+	return s->worker_id ? s->worker_id : -s->site_id;
+}
+
 /* The recount: one indexed range scan of the period's raw entries. Kept as
  * the reference the aggregates are checked against (REPORT_RECOUNT). */
 static int recount_entries(struct db *db, const struct report_scope *s, struct period *p, struct activity_report *r,
 			   const struct theme_list *theme_names)
 {
 	struct db_stmt *st =
-		db_query(db, SQL_REPORT_ENTRIES, "iiii", s->structure_id, p->t_from, p->t_to, s->worker_id);
+		db_query(db, SQL_REPORT_ENTRIES, "iiiii", s->structure_id, p->t_from, p->t_to, s->worker_id, s->site_id);
 	if (!st)
 		return -1;
 	int rc;
@@ -224,12 +231,12 @@ static int collect_ids(struct db_stmt *st, struct idset *seen)
 static int people_of_months(struct db *db, const struct report_scope *s, int year, int mask, struct idset *seen)
 {
 	if (__builtin_popcount((unsigned)mask) > 2)
-		return collect_ids(db_query(db, SQL_REPORT_AGG_PERSON_YEAR, "iiii", s->structure_id, s->worker_id,
+		return collect_ids(db_query(db, SQL_REPORT_AGG_PERSON_YEAR, "iiii", s->structure_id, agg_key(s),
 					    (int64_t)year, (int64_t)mask),
 				   seen);
 	for (int m = 0; m < 12; m++)
 		if (mask & (1 << m) && collect_ids(db_query(db, SQL_REPORT_AGG_PERSON_MONTH, "iii", s->structure_id,
-							     s->worker_id, (int64_t)year * 12 + m),
+							     agg_key(s), (int64_t)year * 12 + m),
 						    seen) < 0)
 			return -1;
 	return 0;
@@ -240,7 +247,7 @@ static int people_of_months(struct db *db, const struct report_scope *s, int yea
  * person seen. The age on 31 December is the year minus the birth year. */
 static int year_people(struct db *db, const struct report_scope *s, const struct period *p, struct activity_report *r)
 {
-	struct db_stmt *st = db_query(db, SQL_REPORT_AGG_YEAR_PEOPLE, "iii", s->structure_id, s->worker_id,
+	struct db_stmt *st = db_query(db, SQL_REPORT_AGG_YEAR_PEOPLE, "iii", s->structure_id, agg_key(s),
 				      (int64_t)p->year);
 	if (!st)
 		return -1;
@@ -278,14 +285,14 @@ static int year_people(struct db *db, const struct report_scope *s, const struct
 static int aggregate_entries(struct db *db, const struct report_scope *s, struct period *p, struct activity_report *r,
 			     const struct theme_list *theme_names)
 {
-	struct db_stmt *st = db_query(db, SQL_REPORT_AGG_DAYS, "iiii", s->structure_id, s->worker_id, p->day_from,
+	struct db_stmt *st = db_query(db, SQL_REPORT_AGG_DAYS, "iiii", s->structure_id, agg_key(s), p->day_from,
 				      p->day_to);
 	int rc = st ? 1 : -1;
 	while (st && (rc = db_step(st)) == 1)
 		add_entries(r, p, db_col_text(st, 0), db_col_text(st, 1), db_col_int(st, 2), db_col_int(st, 3));
 	db_done(st);
 	st = rc < 0 ? NULL
-		    : db_query(db, SQL_REPORT_AGG_THEMES, "iiii", s->structure_id, s->worker_id, p->day_from, p->day_to);
+		    : db_query(db, SQL_REPORT_AGG_THEMES, "iiii", s->structure_id, agg_key(s), p->day_from, p->day_to);
 	rc = st ? 1 : -1;
 	while (st && (rc = db_step(st)) == 1)
 		bump_themes(&r->tables[RT_THEME], db_col_text(st, 0), theme_names, p->prev, db_col_int(st, 1));
@@ -306,7 +313,7 @@ static int aggregate_entries(struct db *db, const struct report_scope *s, struct
 			year = y;
 			mask |= 1 << (m - 1);
 		} else {
-			rc = collect_ids(db_query(db, SQL_REPORT_AGG_PERSON_DAYS, "iiii", s->structure_id, s->worker_id, day,
+			rc = collect_ids(db_query(db, SQL_REPORT_AGG_PERSON_DAYS, "iiii", s->structure_id, agg_key(s), day,
 						  end),
 					 &p->seen);
 		}
@@ -438,10 +445,30 @@ static int report_procedures(struct db *db, const struct report_scope *s, const 
 			char key[2] = {(char)('0' + level), '\0'};
 			bump(&r->tables[RT_AUTONOMY], key, diagnostic_level_label(level), prev, ds.by_level[level]);
 		}
-	/* Appointments: each person expected counts once, with what happened. */
+	struct orient_bump ob = {r, prev};
+	if (orientation_stats(db, structure_id, worker, t_from, t_to, bump_orientation, &ob) < 0)
+		return -1;
+	*(prev ? &r->diagnosed_prev : &r->diagnosed) = ds.people;
+	*(prev ? &r->progressed_prev : &r->progressed) = ds.rose;
+	*(prev ? &r->procedures_prev : &r->procedures) = total;
+	*(prev ? &r->in_place_prev : &r->in_place) = in_place;
+	*(prev ? &r->mandates_prev : &r->mandates) = mandates;
+	*(prev ? &r->acts_prev : &r->acts) = acts;
+	*(prev ? &r->aids_prev : &r->aids) = aids;
+	*(prev ? &r->aid_granted_prev : &r->aid_granted) = granted;
+	return 0;
+}
+
+/* Appointments held in the period: each person expected counts once,
+ * with what happened. They record their site, so a site's report has
+ * them too. */
+static int report_appointments(struct db *db, const struct report_scope *s, const char *from, const char *to,
+			       int64_t t_from, int64_t t_to, int prev, struct activity_report *r)
+{
 	int64_t expected = 0, missed = 0;
-	st = db_query(db, SQL_REPORT_APPOINTMENTS, "issiii", structure_id, from, to, t_from, t_to, worker);
-	rc = st ? 1 : -1;
+	struct db_stmt *st = db_query(db, SQL_REPORT_APPOINTMENTS, "issiiii", s->structure_id, from, to, t_from, t_to,
+				      s->worker_id, s->site_id);
+	int rc = st ? 1 : -1;
 	while (st && (rc = db_step(st)) == 1) {
 		const char *outcome = db_col_text(st, 0);
 		int64_t n = db_col_int(st, 1);
@@ -452,22 +479,9 @@ static int report_procedures(struct db *db, const struct report_scope *s, const 
 		     outcome[0] ? choice_label(appointment_outcomes, outcome) : "Non renseigné", prev, n);
 	}
 	db_done(st);
-	if (rc < 0)
-		return -1;
-	struct orient_bump ob = {r, prev};
-	if (orientation_stats(db, structure_id, worker, t_from, t_to, bump_orientation, &ob) < 0)
-		return -1;
 	*(prev ? &r->expected_prev : &r->expected) = expected;
 	*(prev ? &r->missed_prev : &r->missed) = missed;
-	*(prev ? &r->diagnosed_prev : &r->diagnosed) = ds.people;
-	*(prev ? &r->progressed_prev : &r->progressed) = ds.rose;
-	*(prev ? &r->procedures_prev : &r->procedures) = total;
-	*(prev ? &r->in_place_prev : &r->in_place) = in_place;
-	*(prev ? &r->mandates_prev : &r->mandates) = mandates;
-	*(prev ? &r->acts_prev : &r->acts) = acts;
-	*(prev ? &r->aids_prev : &r->aids) = aids;
-	*(prev ? &r->aid_granted_prev : &r->aid_granted) = granted;
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 /* 1 when the day after `day` is the first of a month. */
@@ -501,7 +515,28 @@ static int whole_year(int64_t day_from, int64_t day_to)
  * - appointments: those held by the worker (worker_id), whoever booked
  *   them;
  * - orientations proposed in the period: those the worker created.
- * The same definitions, for the reader, under each table. */
+ * The same definitions, for the reader, under each table.
+ *
+ * A site's report counts what records a site: the entries written there
+ * and the appointments held there. The other sections stay empty, and say
+ * why, rather than show the structure's figures under the site's name. */
+static void report_site_whose(struct activity_report *r)
+{
+	static const char NO_SITE[] = "Ces chiffres ne sont pas rattachés à un lieu" NB ": voir le rapport de la "
+				      "structure.";
+	static const char ENTRIES[] = "Échanges notés dans le journal avec ce lieu.";
+	static const char PEOPLE[] = "Personnes concernées par au moins un échange noté avec ce lieu.";
+	for (int t = 0; t < RT_COUNT; t++)
+		r->tables[t].whose = NO_SITE;
+	r->tables[RT_KIND].whose = r->tables[RT_MEDIUM].whose = ENTRIES;
+	r->tables[RT_THEME].whose = "Thèmes des échanges notés dans le journal avec ce lieu.";
+	r->tables[RT_AGE].whose = r->tables[RT_SEX].whose = r->tables[RT_COMMUNE].whose = PEOPLE;
+	r->tables[RT_APPOINTMENTS].whose = "Rendez-vous fixés dans ce lieu.";
+	r->whose = "Chiffres du lieu" NB ": échanges notés dans le journal avec ce lieu" NB "; rendez-vous fixés "
+		   "dans ce lieu. Les démarches, mandats, actes, aides, diagnostics et orientations ne sont pas "
+		   "rattachés à un lieu" NB ": voir le rapport de la structure.";
+}
+
 static void report_whose(struct activity_report *r)
 {
 	static const char *const whose[RT_COUNT] = {
@@ -599,6 +634,21 @@ int report_compute(struct db *db, const struct report_scope *scope, const char *
 		r->tables[t].title = titles[t][0];
 		r->tables[t].unit = titles[t][1];
 	}
+	if (scope->worker_id && scope->site_id) {
+		buf_puts(err, "Choisissez un lieu ou un professionnel, pas les deux.");
+		return -1;
+	}
+	if (scope->site_id) {
+		int found = report_site_name(db, structure_id, scope->site_id, r->site, sizeof r->site);
+		if (found <= 0) {
+			if (found < 0)
+				buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));
+			else
+				buf_puts(err, "Ce lieu n'existe pas dans la structure.");
+			return -1;
+		}
+		report_site_whose(r);
+	}
 	if (scope->worker_id)
 		report_whose(r);
 	struct period periods[2] = {
@@ -617,11 +667,19 @@ int report_compute(struct db *db, const struct report_scope *scope, const char *
 		rc = count_people(db, structure_id, periods, r);
 	free(periods[0].seen.bits);
 	free(periods[1].seen.bits);
-	if (rc >= 0)
+	/* A site: no démarches, mandates, aid, diagnostics or orientations (see
+	 * report_site_whose). */
+	if (rc >= 0 && !scope->site_id)
 		rc = report_procedures(db, scope, r->from, r->to, local_midnight(day_from), local_midnight(day_to + 1), 0, r);
-	if (rc >= 0)
+	if (rc >= 0 && !scope->site_id)
 		rc = report_procedures(db, scope, r->prev_from, r->prev_to, local_midnight(prev_from),
 				       local_midnight(day_from), 1, r);
+	if (rc >= 0)
+		rc = report_appointments(db, scope, r->from, r->to, local_midnight(day_from), local_midnight(day_to + 1),
+					 0, r);
+	if (rc >= 0)
+		rc = report_appointments(db, scope, r->prev_from, r->prev_to, local_midnight(prev_from),
+					 local_midnight(day_from), 1, r);
 	if (rc < 0) {
 		buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));
 		return -1;
@@ -629,6 +687,28 @@ int report_compute(struct db *db, const struct report_scope *scope, const char *
 	for (int t = 0; t < RT_COUNT; t++)
 		qsort(r->tables[t].rows, (size_t)r->tables[t].nrows, sizeof r->tables[t].rows[0], cmp_rows);
 	return 0;
+}
+
+int report_site_name(struct db *db, int64_t structure_id, int64_t site_id, char *name, size_t size)
+{
+	struct db_stmt *st = db_query(db, SQL_REPORT_SITE_NAME, "ii", site_id, structure_id);
+	int rc = st ? db_step(st) : DB_ERR;
+	if (rc == 1)
+		cstr_copy(name, size, db_col_text(st, 0));
+	db_done(st);
+	return rc;
+}
+
+int report_sites(struct db *db, int64_t structure_id, void (*fn)(void *arg, int64_t id, const char *name), void *arg)
+{
+	struct db_stmt *st = db_query(db, SQL_REPORT_SITES, "i", structure_id);
+	if (!st)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(st)) == 1)
+		fn(arg, db_col_int(st, 0), db_col_text(st, 1));
+	db_done(st);
+	return rc < 0 ? rc : 0;
 }
 
 int report_barometer(struct db *db, int64_t structure_id, int64_t worker_id,
@@ -745,6 +825,16 @@ static void report_walk(const struct activity_report *r, int t, const struct rep
 	}
 }
 
+/* The title every format starts with: a site's report names the site, so
+ * that a file passed on is never read as the structure's. */
+static void report_title(const struct activity_report *r, char *out, size_t size)
+{
+	if (r->site[0])
+		snprintf(out, size, "Rapport d'activité – lieu" NB ": %s", r->site);
+	else
+		snprintf(out, size, "Rapport d'activité");
+}
+
 /* ---- CSV ---- */
 
 static int csv_cell(struct buf *out, const char *s)
@@ -782,8 +872,11 @@ int report_activity_csv(const struct activity_report *r, int t, int cp1252, stru
 {
 	struct buf utf8 = BUF_INIT;
 	struct csv_out c = {&utf8, 0};
-	c.rc |= buf_appendf(&utf8, "\"Rapport d'activité\";\"du %s au %s\";\"période précédente : du %s au %s\"\r\n",
-			    r->from, r->to, r->prev_from, r->prev_to);
+	char title[200];
+	report_title(r, title, sizeof title);
+	c.rc |= csv_cell(&utf8, title);
+	c.rc |= buf_appendf(&utf8, ";\"du %s au %s\";\"période précédente : du %s au %s\"\r\n", r->from, r->to,
+			    r->prev_from, r->prev_to);
 	c.rc |= buf_puts(&utf8, "\"Tableau\";\"Ligne\";\"Période\";\"Période précédente\"\r\n");
 	report_walk(r, t, &(struct report_sink){csv_table, csv_row, &c});
 	/* UTF-8 with a byte-order mark (spreadsheets then read the accents
@@ -819,7 +912,8 @@ int report_activity_xlsx(const struct activity_report *r, int t, struct buf *out
 	if (!x)
 		return -1;
 	char line[200];
-	xlsx_title(x, "Rapport d'activité");
+	report_title(r, line, sizeof line);
+	xlsx_title(x, line);
 	snprintf(line, sizeof line, "Du %s au %s ; période précédente du %s au %s.", r->from, r->to, r->prev_from,
 		 r->prev_to);
 	xlsx_note(x, line);
@@ -863,8 +957,9 @@ int report_activity_pdf(const struct activity_report *r, const char *structure, 
 	report_walk(r, t, &(struct report_sink){pdf_table, pdf_line, p});
 	for (int i = 0; i < p->n; i++)
 		p->sections[i].text = buf_cstr(&p->texts[i]);
-	char title[120], period[120];
-	snprintf(title, sizeof title, "Rapport d'activité du %s au %s", r->from, r->to);
+	char title[260], period[120];
+	snprintf(title, sizeof title, "Rapport d'activité du %s au %s%s%s", r->from, r->to,
+		 r->site[0] ? " – lieu" NB ": " : "", r->site);
 	snprintf(period, sizeof period, "Comparé à la période du %s au %s", r->prev_from, r->prev_to);
 	struct pdf_doc doc = {
 		.header_left = structure,

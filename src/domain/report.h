@@ -27,7 +27,7 @@ struct report_row {
 struct report_table {
 	const char *title;
 	const char *unit;         /* "personnes", "échanges" */
-	const char *whose;        /* a worker's report: which rows are theirs, for the reader; else NULL */
+	const char *whose;        /* a worker's or site's report: which rows count, for the reader; else NULL */
 	struct report_row rows[REPORT_MAX_ROWS];
 	int nrows;
 };
@@ -52,7 +52,8 @@ struct activity_report {
 	int64_t aids, aids_prev, aid_granted, aid_granted_prev; /* cents */
 	int64_t diagnosed, diagnosed_prev, progressed, progressed_prev;
 	int64_t expected, expected_prev, missed, missed_prev; /* people expected at appointments, and no-shows */
-	const char *whose;        /* a worker's report: what the totals count; else NULL */
+	const char *whose;        /* a worker's or a site's report: what the totals count; else NULL */
+	char site[120];           /* a site's report: its name, for titles; else "" */
 	struct report_table tables[RT_COUNT];
 };
 
@@ -63,12 +64,19 @@ struct activity_report {
  * diagnostic they did, the appointments they held (report_whose in
  * report.c; each table's `whose` says it to the reader). Every row has one
  * such worker, so the workers' figures add up to the structure's, except
- * the people's (two workers may see the same person). Journal entries
- * record no site: a site's report needs that column first (the aggregates
- * would then take it as one more key, like author_id). */
+ * the people's (two workers may see the same person).
+ *
+ * A site's report counts what records a site: the journal entries written
+ * there (journal_entries.site_id, migration 018) and the appointments held
+ * there. The other sections (démarches, mandates, acts, aid, diagnostics,
+ * orientations) record no place: they stay empty, and each says so, rather
+ * than show the structure's figures under a site's name. The aggregates
+ * keep a site's rows under author_id = -site_id (0: the structure, > 0: a
+ * worker, < 0: a site). A worker and a site at once is refused. */
 struct report_scope {
 	int64_t structure_id;
 	int64_t worker_id;        /* 0: the whole structure */
+	int64_t site_id;          /* 0: no site in particular */
 };
 /* REPORT_AGGREGATES reads the tables the journal's triggers keep up to
  * date (migration 012): the cost follows the days and people of the
@@ -78,9 +86,16 @@ struct report_scope {
  * last into « Autres », and the two ways meet themes in different orders. */
 enum report_method { REPORT_AGGREGATES, REPORT_RECOUNT };
 /* Computes the report of a scope between two dates (inclusive, local
- * French dates "YYYY-MM-DD" or "JJ/MM/AAAA"). 0, or -1 with a message. */
+ * French dates "YYYY-MM-DD" or "JJ/MM/AAAA"). 0, or -1 with a message (a
+ * site of another structure, a site and a worker together, a bad period). */
 int report_compute(struct db *db, const struct report_scope *scope, const char *from, const char *to,
 		   enum report_method how, struct activity_report *r, struct buf *err);
+
+/* The name of a site of the structure (open or closed) into name: 1, 0
+ * when it is not one of the structure's, <0 on a database error. */
+int report_site_name(struct db *db, int64_t structure_id, int64_t site_id, char *name, size_t size);
+/* Each of the structure's sites (open or closed), by name: 0 or <0. */
+int report_sites(struct db *db, int64_t structure_id, void (*fn)(void *arg, int64_t id, const char *name), void *arg);
 
 /* The baromètre: the survey's findings (overload, loss of human contact,
  * doing things in people's place) as figures a team can watch, month by

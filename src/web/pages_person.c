@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "domain/audit.h"
+#include "domain/appointment.h"
 #include "domain/journal.h"
 #include "domain/person.h"
 #include "domain/retention.h"
@@ -249,6 +250,7 @@ static void add_entry(void *arg, const struct entry *e)
 	tpl_set(c, "author", e->author);
 	tpl_set(c, "medium", choice_label(journal_media, e->medium));
 	tpl_set(c, "kind", choice_label(journal_kinds, e->kind));
+	tpl_set(c, "site", e->site);
 	if (e->duration_min)
 		tpl_set_int(c, "duration", e->duration_min);
 	tpl_set(c, "summary", e->summary);
@@ -323,6 +325,61 @@ static void choices_list(struct web *w, const char *key, const struct choice *ch
 	}
 }
 
+/* The « Lieu » select of the entry form, only when the structure has
+ * sites (« Sans lieu précis » first): a form sent back keeps its choice;
+ * else the site of the worker's previous entry, if still open; else the
+ * only site, when there is one. */
+enum { ENTRY_SITES_MAX = 100 };
+struct site_options {
+	struct {
+		int64_t id;
+		const char *name;
+	} items[ENTRY_SITES_MAX];
+	struct web *w;
+	int n;
+};
+
+static void add_entry_site(void *arg, int64_t id, const char *name, const char *address)
+{
+	struct site_options *o = arg;
+	(void)address;
+	if (o->n == ENTRY_SITES_MAX)
+		return;
+	o->items[o->n].id = id;
+	o->items[o->n++].name = pool_printf(o->w->req->pool, "%s", name);
+}
+
+static void entry_sites(struct web *w, int64_t last_site)
+{
+	struct site_options *o = pool_alloc(w->req->pool, sizeof *o);
+	if (!o)
+		return;
+	o->w = w;
+	o->n = 0;
+	if (sites_list(w->db, w->actor.structure_id, add_entry_site, o) < 0 || !o->n)
+		return;
+	int64_t selected = 0;
+	const char *sent = req_form(w->req, "site");
+	if (sent) {
+		if (str_to_i64(str_from(sent), 0, INT64_MAX, &selected) < 0)
+			selected = 0;
+	} else {
+		for (int i = 0; i < o->n; i++)
+			if (o->items[i].id == last_site)
+				selected = last_site;
+		if (!selected && o->n == 1)
+			selected = o->items[0].id;
+	}
+	tpl_set_bool(w->tpl, "has_sites", 1);
+	tpl_set_bool(w->tpl, "entry_site_none", selected == 0);
+	for (int i = 0; i < o->n; i++) {
+		struct tpl_ctx *c = tpl_list_add(w->tpl, "entry_sites");
+		tpl_set_int(c, "id", o->items[i].id);
+		tpl_set(c, "name", o->items[i].name ? o->items[i].name : "");
+		tpl_set_bool(c, "selected", o->items[i].id == selected);
+	}
+}
+
 /* Shared by the file page and the entry form shown again with errors. */
 static void render_file(struct web *w, const struct person *p, int reveal_nir)
 {
@@ -370,13 +427,14 @@ static void render_file(struct web *w, const struct person *p, int reveal_nir)
 	themes_load(w->db, w->actor.structure_id, &jp->themes);
 	journal_list(w->db, &w->actor, p->id, 50, add_entry, jp);
 
-	/* The quick entry form: now, me, the medium I used last. */
+	/* The quick entry form: now, me, the medium and site I used last. */
 	char medium[40];
+	int64_t last_site = 0;
 	const char *m = req_form(w->req, "medium");
-	if (!m) {
-		journal_last_medium(w->db, w->actor.user_id, medium, sizeof medium);
+	journal_last_medium(w->db, w->actor.user_id, medium, sizeof medium, &last_site);
+	if (!m)
 		m = medium;
-	}
+	entry_sites(w, last_site);
 	const char *kind = req_form(w->req, "kind");
 	choices_list(w, "media", journal_media, m);
 	if (person_can_follow(&w->actor)) {
@@ -597,6 +655,11 @@ void page_entry_create(struct web *w)
 	const char *a = req_form(w->req, "task_assignee");
 	if (a && a[0] && str_to_i64(str_from(a), 1, INT64_MAX, &assignee) < 0)
 		assignee = -1;
+	/* "" is « Sans lieu précis »; anything but a number is refused by the domain. */
+	int64_t site = 0;
+	const char *s = web_form(w, "site");
+	if (s[0] && str_to_i64(str_from(s), 1, INT64_MAX, &site) < 0)
+		site = -1;
 	struct entry_input in = {
 		.when = web_form(w, "when"),
 		.medium = web_form(w, "medium"),
@@ -608,6 +671,7 @@ void page_entry_create(struct web *w)
 		.for_person = web_form(w, "for_person"),
 		.documents = web_form(w, "documents"),
 		.private_note = web_form(w, "private_note"),
+		.site_id = site,
 		.task_text = web_form(w, "task_text"),
 		.task_due = web_form(w, "task_due"),
 		.task_assignee = assignee,

@@ -98,8 +98,11 @@ static int report_download(struct web *w, const struct activity_report *r, const
 		return 0;
 	}
 	w->resp->content_type = type;
+	/* A site's file says so in its name too (the title inside names it). */
 	resp_header(w->req, w->resp, "Content-Disposition",
-		    pool_printf(w->req->pool, "attachment; filename=\"rapport-activite-%s-%s.%s\"", r->from, r->to, ext));
+		    pool_printf(w->req->pool, "attachment; filename=\"rapport-activite%s%s-%s-%s.%s\"",
+				r->site[0] ? "-lieu-" : "", r->site[0] ? req_query(w->req, "lieu") : "", r->from, r->to,
+				ext));
 	return 0;
 }
 
@@ -134,6 +137,8 @@ static void report_values(struct web *w, const struct activity_report *r)
 	tpl_set(w->tpl, "to", r->to);
 	tpl_set(w->tpl, "prev_from", r->prev_from);
 	tpl_set(w->tpl, "prev_to", r->prev_to);
+	if (r->site[0])
+		tpl_set(w->tpl, "site_name", r->site);
 	if (r->whose)
 		tpl_set(w->tpl, "totals_whose", r->whose);
 	struct report_total totals[REPORT_TOTALS];
@@ -169,12 +174,49 @@ static void report_values(struct web *w, const struct activity_report *r)
 	}
 }
 
+/* The « Lieu » select: every site of the structure, closed ones too (their
+ * past entries still count); absent when the structure has none. */
+struct report_site_options {
+	struct web *w;
+	int64_t selected;
+	int found;
+};
+
+static void add_report_site(void *arg, int64_t id, const char *name)
+{
+	struct report_site_options *o = arg;
+	tpl_set_bool(o->w->tpl, "has_report_sites", 1);
+	struct tpl_ctx *c = tpl_list_add(o->w->tpl, "report_sites");
+	tpl_set_int(c, "id", id);
+	tpl_set(c, "name", name);
+	tpl_set_bool(c, "selected", id == o->selected);
+	o->found |= id == o->selected;
+}
+
 void page_report(struct web *w)
 {
 	struct activity_report r;
-	struct report_scope scope = {w->actor.structure_id, 0};
+	struct report_scope scope = {w->actor.structure_id, 0, 0};
 	tpl_set(w->tpl, "report_url", "/rapports/activite");
 	tpl_set_bool(w->tpl, "downloads", 1);
+	const char *lieu = req_query(w->req, "lieu");
+	struct report_site_options sites = {w, 0, 0};
+	if (lieu && lieu[0] && str_to_i64(str_from(lieu), 1, INT64_MAX, &sites.selected) < 0)
+		sites.selected = -1;
+	if (report_sites(w->db, w->actor.structure_id, add_report_site, &sites) < 0) {
+		web_error(w, 503, NULL);
+		return;
+	}
+	tpl_set_bool(w->tpl, "site_all", sites.selected == 0);
+	if (sites.selected && !sites.found) {
+		/* Another structure's site, or no site at all: nothing computed. */
+		web_field_error(w, "lieu", "Ce lieu n'existe pas dans la structure.");
+		web_render(w, "report", "Rapport d'activité");
+		return;
+	}
+	scope.site_id = sites.selected;
+	if (scope.site_id)
+		tpl_set_int(w->tpl, "lieu", scope.site_id);
 	if (report_compute_asked(w, &scope, &r) < 0) {
 		web_render(w, "report", "Rapport d'activité");
 		return;
@@ -185,7 +227,7 @@ void page_report(struct web *w)
 	for (size_t i = 0; format && i < sizeof FORMATS / sizeof FORMATS[0]; i++)
 		download |= strcmp(format, FORMATS[i]) == 0;
 	/* An unknown format shows the page: a view, not an export. */
-	audit_log(w->db, &w->actor, download ? "report.export" : "report.view", "report", 0, r.from);
+	audit_log(w->db, &w->actor, download ? "report.export" : "report.view", "report", scope.site_id, r.from);
 	if (download && report_download(w, &r, format) == 0)
 		return;
 	report_values(w, &r);
@@ -290,7 +332,7 @@ void page_barometer(struct web *w)
 void page_my_activity(struct web *w)
 {
 	struct activity_report *r = pool_alloc(w->req->pool, sizeof *r);
-	struct report_scope scope = {w->actor.structure_id, w->actor.user_id};
+	struct report_scope scope = {w->actor.structure_id, w->actor.user_id, 0};
 	if (!r) {
 		web_error(w, 503, NULL);
 		return;

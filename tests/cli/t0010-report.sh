@@ -131,3 +131,30 @@ if echo "$out" | grep -q 'le professionnel'; then exit 1; fi
 "$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --timing 2>&1 >/dev/null |
 	grep -q "calcul du rapport"
 expect_err "pas de compte" 1 "$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --worker personne
+# A site's report (migration 018): person 1's three entries today and
+# appointment 1 took place at Nord; the démarches, mandates and aid record
+# no site, so they stay at 0 under the site's name.
+sqlite3 t.db "INSERT INTO structures(name, created_at) VALUES ('Autre structure', 0);
+ INSERT INTO sites(id, structure_id, name) VALUES (1, 1, 'Nord'), (2, 1, 'Sud'),
+  (3, (SELECT max(id) FROM structures), 'Ailleurs');
+ UPDATE journal_entries SET site_id = 1 WHERE person_id = 1;
+ UPDATE appointments SET site_id = 1 WHERE id = 1;"
+out=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --site 1)
+echo "$out" | grep -q "^Rapport d'activité – lieu : Nord du "
+echo "$out" | grep -Eq 'Personnes reçues +1 +0$'
+echo "$out" | grep -Eq 'Échanges notés +3 +0$'
+echo "$out" | grep -Eq 'Temps passé avec ou pour les personnes \(minutes\) +55 +0$'
+echo "$out" | grep -Eq 'Personnes attendues à un rendez-vous +2 +0$'
+echo "$out" | grep -Eq 'Démarches ouvertes +0 +0$'
+echo "$out" | grep -Eq 'Demandes d.aide financière +0 +0$'
+echo "$out" | grep -q "(Ces chiffres ne sont pas rattachés à un lieu"
+raw=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --site 1 --recount)
+[ "$out" = "$raw" ]
+out=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --site 2)
+echo "$out" | grep -Eq 'Échanges notés +0 +0$'
+echo "$out" | grep -Eq 'Personnes attendues à un rendez-vous +0 +0$'
+"$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --site 1 --format csv --mask 1 |
+	grep -q '"Rapport d.activité – lieu.*: Nord";"du '
+expect_err "n'existe pas dans la structure" 1 "$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --site 3
+expect_err "ne vont pas ensemble" 1 "$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --site 1 --worker "$worker"
+expect_err "--site attend" 1 "$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$today" --site nord

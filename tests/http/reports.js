@@ -39,8 +39,8 @@ const path = require('node:path');
 
 module.exports = function reportsTests(h) {
 	const {
-		test, assert, eq, has, hasNot, status, fail, textOf, short, run, lienOk, sql,
-		Client, Server, loginOk, enrolTotp, unescapeHtml, PW, dir,
+		test, assert, eq, has, hasNot, status, redirect, fail, textOf, short, run, lienOk, sql,
+		Client, Server, csrfOf, loginOk, enrolTotp, unescapeHtml, PW, dir,
 	} = h;
 
 	const RDB = path.join(dir, 'reports.db');
@@ -967,6 +967,132 @@ COMMIT;`);
 		eq(lines.slice(1).map((l) => l[1]).join(','), 'Autre,Autre', 'B: Lille shared by two people only → Autre');
 		/* And the audit rows are B's. */
 		eq(sql(RDB, `SELECT structure_id FROM audit_log WHERE action = 'report.export_persons' ORDER BY id DESC LIMIT 1`), String(SID[S2]), 'B: audit row in B');
+	});
+
+	/* ---- a site's report (migration 018) ---------------------------------- */
+
+	/* Sites: Maison Nord and Maison Sud for A, Site voisin for B. In March,
+	 * A's entries about p101 (30 + 10 min) and p104 (15 min) were at Nord,
+	 * p102's at Sud, the others nowhere in particular; appointment 1 (p101
+	 * came, p102 did not) took place at Nord. Set by UPDATE: the triggers
+	 * move the counts. */
+	const SITE = {};
+	function seedSites() {
+		if (SITE.nord)
+			return;
+		sql(RDB, `INSERT INTO sites(structure_id, name) VALUES (${SID[S1]}, 'Maison Nord'), (${SID[S1]}, 'Maison Sud'),
+			(${SID[S2]}, 'Site voisin');`);
+		SITE.nord = count("SELECT id FROM sites WHERE name = 'Maison Nord'");
+		SITE.sud = count("SELECT id FROM sites WHERE name = 'Maison Sud'");
+		SITE.voisin = count("SELECT id FROM sites WHERE name = 'Site voisin'");
+		const march = `at >= ${utc(2025, 3, 1, 0)} AND at < ${utc(2025, 3, 31, 12)}`;
+		sql(RDB, `UPDATE journal_entries SET site_id = ${SITE.nord} WHERE person_id IN (101, 104) AND ${march};
+			UPDATE journal_entries SET site_id = ${SITE.sud} WHERE person_id = 102 AND ${march};
+			UPDATE appointments SET site_id = ${SITE.nord} WHERE id = 1;`);
+	}
+
+	test('reports: a site\'s report — only its entries and appointments, the other sections empty and saying why', async () => {
+		seedSites();
+		const c = user('rap.resp');
+		const r = await c.get(`/rapports/activite?${PERIOD}&lieu=${SITE.nord}`);
+		status(r, 200, 'the report of Maison Nord');
+		has(r.body, '<h2>Du 2025-03-01 au 2025-03-31 – lieu&nbsp;: Maison Nord</h2>', 'the site in the heading');
+		const rep = reportOf(r.body);
+		const n = (label) => rep.totals.rows[label].n;
+		eq(n('Personnes reçues'), 2, 'Nord: people seen (8 for the structure)');
+		eq(n('Échanges notés'), 3, 'Nord: exchanges (9 for the structure)');
+		eq(n('Temps passé avec ou pour les personnes (minutes)'), 55, 'Nord: minutes (195 for the structure)');
+		eq(rep.totals.rows['Échanges notés'].prev, 0, 'Nord: nothing there in February');
+		eq(n('Personnes attendues à un rendez-vous'), 2, 'Nord: appointment 1 only (6 for the structure)');
+		eq(n('dont absentes sans prévenir'), 1, 'Nord: p102 missed it');
+		/* No place recorded: none of the structure's figures under the site's name. */
+		for (const label of ['Démarches ouvertes', 'Mandats en vigueur', 'Actes faits sous mandat', 'Demandes d\'aide financière',
+			'Aides accordées (euros)', 'Personnes ayant fait le diagnostic numérique'])
+			eq(n(label), 0, `Nord: ${label}`);
+		eq(Object.keys(rep.tables['Démarches ouvertes, selon qui les fait'].rows).length, 0, 'Nord: no démarche rows');
+		eq(Object.keys(rep.tables['Orientations proposées, par besoin'].rows).length, 0, 'Nord: no orientation rows');
+		has(r.body, 'Ces chiffres ne sont pas rattachés à un lieu', 'the sections without a site say so');
+		has(r.body, 'Rendez-vous fixés dans ce lieu.', 'the appointments say whose');
+		/* The select: every site of A, Nord chosen, none of B's. */
+		has(r.body, '<select id="lieu" name="lieu">', 'the site select');
+		has(r.body, '<option value="">Toute la structure</option>', 'the whole structure');
+		has(r.body, `<option value="${SITE.nord}" selected>Maison Nord</option>`, 'Nord selected');
+		has(r.body, `<option value="${SITE.sud}">Maison Sud</option>`, 'Sud listed');
+		hasNot(r.body, 'Site voisin', 'a site of B');
+		/* Sud, and the structure unchanged by the sites. */
+		const sud = reportOf((await c.get(`/rapports/activite?${PERIOD}&lieu=${SITE.sud}`)).body);
+		eq(sud.totals.rows['Échanges notés'].n, 1, 'Sud: exchanges');
+		eq(sud.totals.rows['Temps passé avec ou pour les personnes (minutes)'].n, 45, 'Sud: minutes');
+		eq(sud.totals.rows['Personnes attendues à un rendez-vous'].n, 0, 'Sud: no appointment');
+		const all = await c.get(`/rapports/activite?${PERIOD}`);
+		checkFigures(reportOf(all.body), 'the structure, with sites');
+		has(all.body, '<option value="" selected>Toute la structure</option>', 'the structure chosen');
+		/* The exports name the site in their title line; the links keep it. */
+		has(r.body, `format=csv&amp;lieu=${SITE.nord}"`, 'the CSV link keeps the site');
+		const csv = (await download(c, `/rapports/activite?${PERIOD}&lieu=${SITE.nord}&format=csv`, 'text/csv', 'Nord CSV')).bytes.toString('utf8');
+		has(csv, '"Rapport d\'activité – lieu\u00a0: Maison Nord";"du 2025-03-01 au 2025-03-31"', 'CSV title line');
+		has(csv, '"Totaux";"Temps passé avec ou pour les personnes (minutes)";"55";"0"', 'CSV: Nord\'s minutes');
+		const pdf = await download(c, `/rapports/activite?${PERIOD}&lieu=${SITE.nord}&format=pdf`, 'application/pdf', 'Nord PDF');
+		const pdfPath = path.join(dir, 'site-report.pdf');
+		fs.writeFileSync(pdfPath, pdf.bytes);
+		has(run('pdftotext', [pdfPath, '-']).stdout.replace(/\s+/g, ' '), 'Maison Nord', 'PDF title');
+		/* « Mon activité » has no site select. */
+		hasNot((await user('rap.ts1').get(`/mon-activite?${PERIOD}`)).body, 'name="lieu"', 'no site on « Mon activité »');
+	});
+
+	test('reports: a site of another structure, or no site at all → 422 on the field, nothing computed or audited', async () => {
+		seedSites();
+		const c = user('rap.resp');
+		const before = count("SELECT count(*) FROM audit_log WHERE action LIKE 'report.%'");
+		for (const lieu of [SITE.voisin, 99999, 'abc']) {
+			const r = await c.get(`/rapports/activite?${PERIOD}&lieu=${lieu}`);
+			status(r, 422, `lieu=${lieu}`);
+			has(unescapeHtml(r.body), 'Ce lieu n\'existe pas dans la structure.', `lieu=${lieu}: the message`);
+			hasNot(r.body, '<caption>Totaux', `lieu=${lieu}: no figures`);
+		}
+		const csv = await getBytes(c, `/rapports/activite?${PERIOD}&lieu=${SITE.voisin}&format=csv`);
+		eq(csv.status, 422, 'no CSV of another structure\'s site');
+		eq(count("SELECT count(*) FROM audit_log WHERE action LIKE 'report.%'"), before, 'no audit row');
+		/* B's own report lists only B's site. */
+		const b = await user('rap.resp.b').get(`/rapports/activite?${PERIOD}`);
+		has(b.body, `<option value="${SITE.voisin}">Site voisin</option>`, 'B: its site');
+		hasNot(b.body, 'Maison Nord', 'B: a site of A');
+	});
+
+	test('reports: the entry form\'s « Lieu » — listed, saved, shown on the entry, the next default; another structure\'s site → 422, nothing written', async () => {
+		seedSites();
+		const c = user('rap.ts1');
+		const page = await c.get('/personnes/105');
+		status(page, 200, 'the file of p105');
+		/* rap.ts1's previous entry has no site and A has two: none chosen. */
+		has(page.body, '<select id="site" name="site"><option value="" selected>Sans lieu précis</option>', 'the select, no site chosen');
+		has(page.body, `<option value="${SITE.sud}">Maison Sud</option>`, 'Sud listed');
+		hasNot(page.body, 'Site voisin', 'a site of B');
+		const token = csrfOf(page.body);
+		const entry = { csrf: token, medium: 'telephone', kind: 'entretien', duration: '12', when: '', summary: 'Au lieu Sud',
+			for_person: '', documents: '', private_note: '', workers: '', task_text: '', task_due: '' };
+		const entries = () => count('SELECT count(*) FROM journal_entries WHERE person_id = 105');
+		const before = entries();
+		const bad = await c.post('/personnes/105/journal', { ...entry, site: String(SITE.voisin) });
+		status(bad, 422, 'a site of B');
+		has(unescapeHtml(bad.body), 'Choisissez un lieu de la structure', 'the message on the field');
+		eq(entries(), before, 'nothing written');
+		status(await c.post('/personnes/105/journal', { ...entry, site: 'x' }), 422, 'not a number');
+		eq(entries(), before, 'nothing written');
+		redirect(await c.post('/personnes/105/journal', { ...entry, site: String(SITE.sud) }), '/personnes/105#journal', 'an entry at Sud');
+		eq(count('SELECT site_id FROM journal_entries WHERE person_id = 105 ORDER BY id DESC LIMIT 1'), SITE.sud, 'the site saved');
+		const after = await c.get('/personnes/105');
+		has(after.body, 'Par Irène Premier – lieu&nbsp;: Maison Sud</p>', 'the site on the entry');
+		has(after.body, `<option value="${SITE.sud}" selected>Maison Sud</option>`, 'the next entry defaults to the previous one\'s site');
+		/* And without a site: allowed. */
+		redirect(await c.post('/personnes/105/journal', { ...entry, site: '' }), '/personnes/105#journal', 'an entry without a site');
+		eq(sql(RDB, 'SELECT COALESCE(site_id, 0) FROM journal_entries WHERE person_id = 105 ORDER BY id DESC LIMIT 1'), '0', 'no site saved');
+		/* B has no site select for A's sites, and a structure without sites has no select at all. */
+		sql(RDB, `UPDATE sites SET active = 0 WHERE id = ${SITE.voisin}`);
+		const bpage = await user('rap.ts.b').get('/personnes/201');
+		status(bpage, 200, 'B: a file');
+		hasNot(bpage.body, 'name="site"', 'B: no open site, no select');
+		sql(RDB, `UPDATE sites SET active = 1 WHERE id = ${SITE.voisin}`);
 	});
 
 	test('reports: every view and export of a report is in the audit log, with the user and the structure', async () => {

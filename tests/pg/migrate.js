@@ -141,6 +141,12 @@ check('a new PostgreSQL database gets the same Paris calendar as SQLite (the rep
 check('after edits and deletions on PostgreSQL, the report from aggregates equals the recount', () => {
 	const db = url('lt_migrate');
 	const sid = psql('lt_migrate', "SELECT structure_id FROM users WHERE login = 'travailleur.demo'");
+	/* Sites (migration 018): entries given one, some moved to another or
+	 * to none, before the edits below move and delete others. */
+	psql('lt_migrate', `INSERT INTO sites(structure_id, name) VALUES (${sid}, 'Site A'), (${sid}, 'Site B')`);
+	const [sa, sb] = psql('lt_migrate', `SELECT id FROM sites WHERE structure_id = ${sid} AND name IN ('Site A', 'Site B') ORDER BY name`).split('\n');
+	psql('lt_migrate', `UPDATE journal_entries SET site_id = CASE WHEN id % 3 = 0 THEN ${sa} ELSE ${sb} END WHERE structure_id = ${sid} AND id % 5 <> 0`);
+	psql('lt_migrate', `UPDATE journal_entries SET site_id = CASE WHEN id % 2 = 0 THEN NULL ELSE ${sa} END WHERE structure_id = ${sid} AND id % 13 = 0`);
 	/* Triggers at work: entries moved in time and to another kind, some deleted. */
 	psql('lt_migrate', "UPDATE journal_entries SET at = at - 86400 * 40, kind = 'visite' WHERE id % 7 = 0");
 	psql('lt_migrate', 'DELETE FROM journal_entries WHERE id % 11 = 0 AND id NOT IN (SELECT entry_id FROM tasks WHERE entry_id IS NOT NULL)');
@@ -150,9 +156,13 @@ check('after edits and deletions on PostgreSQL, the report from aggregates equal
 	 * previous one (people counted on write). */
 	for (const [from, to] of [['01/01/2025', '31/12/2026'], ['01/01/2026', '31/12/2026']]) {
 		const args = ['report', 'activity', '--db', db, '--key', KEY, '--structure', sid, '--from', from, '--to', to];
-		const agg = ok(BIN, args), raw = ok(BIN, [...args, '--recount']);
-		assert(/\d/.test(agg) && agg.length > 500, `report: ${agg.slice(0, 200)}`);
-		assert(agg === raw, `${from}–${to}: aggregates and recount differ`);
+		for (const site of [[], ['--site', sa], ['--site', sb]]) {
+			const agg = ok(BIN, [...args, ...site]), raw = ok(BIN, [...args, ...site, '--recount']);
+			assert(/\d/.test(agg) && agg.length > 500, `report: ${agg.slice(0, 200)}`);
+			assert(agg === raw, `${from}–${to} ${site.join(' ')}: aggregates and recount differ`);
+			/* A site's report counts entries, not nothing. */
+			assert(!site.length || !/Échanges notés +0 +0$/m.test(agg), `${site.join(' ')}: no entries`);
+		}
 	}
 });
 

@@ -20,6 +20,21 @@ static const char T_PERSON[] =
 static const char T_ENTRY[] =
 	"INSERT INTO journal_entries(structure_id, person_id, author_id, at, medium, kind, themes, duration_min, "
 	"created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)";
+/* The same with a site ($9, 0 for none). */
+static const char T_ENTRY_SITE[] =
+	"INSERT INTO journal_entries(structure_id, person_id, author_id, at, medium, kind, themes, duration_min, "
+	"created_at, site_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)";
+static const char T_SITE[] = "INSERT INTO sites(structure_id, name) VALUES ($1, $2)";
+static const char T_SITES_OF_A[] = "SELECT id FROM sites WHERE structure_id = 1 ORDER BY id";
+
+/* A row's figure for the period (or the previous one); 0 when absent. */
+static int64_t row_n(const struct report_table *t, const char *key, int prev)
+{
+	for (int i = 0; i < t->nrows; i++)
+		if (!strcmp(t->rows[i].key, key))
+			return prev ? t->rows[i].prev : t->rows[i].n;
+	return 0;
+}
 
 /* Unix time of a Paris wall-clock time. */
 static int64_t paris(int y, int m, int d, int h, int mi)
@@ -53,9 +68,16 @@ static int same_report(const struct activity_report *a, const struct activity_re
 	return 1;
 }
 
-/* Every period and scope, both ways. */
+/* Every period and scope, both ways: the structure, each worker, and each
+ * site of structure 1 (its aggregates under author_id = -site_id). */
 static int agree(struct db *db, const char *when)
 {
+	enum { SITES = 4 };
+	int64_t sites[SITES] = {0};
+	struct db_stmt *st = db_query(db, T_SITES_OF_A, "");
+	for (int i = 0; st && i < SITES && db_step(st) == 1; i++)
+		sites[i] = db_col_int(st, 0);
+	db_done(st);
 	static const char *const periods[][2] = {
 		{"2025-01-01", "2025-12-31"}, /* a calendar year, after a leap year (counted people) */
 		{"2026-01-01", "2026-12-31"}, /* one whose previous year is counted too */
@@ -66,16 +88,19 @@ static int agree(struct db *db, const char *when)
 		{"2024-11-20", "2026-02-10"}, /* across three years */
 		{"2024-12-01", "2025-05-31"}, /* whole months across two years */
 	};
-	static const int64_t workers[] = {0, 1, 2, 3};
+	static const int64_t workers[] = {0, 1, 2, 3, -1, -2, -3, -4}; /* < 0: the n-th site */
 	int ok = 1;
 	for (size_t p = 0; p < sizeof periods / sizeof periods[0]; p++)
 		for (size_t w = 0; w < sizeof workers / sizeof workers[0]; w++) {
-			struct report_scope scope = {1, workers[w]};
+			int64_t site = workers[w] < 0 ? sites[-workers[w] - 1] : 0;
+			if (workers[w] < 0 && !site)
+				continue;
+			struct report_scope scope = {1, workers[w] > 0 ? workers[w] : 0, site};
 			struct activity_report *a = malloc(sizeof *a), *b = malloc(sizeof *b);
 			struct buf err = BUF_INIT;
 			char what[160];
-			snprintf(what, sizeof what, "%s, %s to %s, worker %lld", when, periods[p][0], periods[p][1],
-				 (long long)workers[w]);
+			snprintf(what, sizeof what, "%s, %s to %s, worker %lld, site %lld", when, periods[p][0],
+				 periods[p][1], (long long)scope.worker_id, (long long)site);
 			if (!a || !b ||
 			    report_compute(db, &scope, periods[p][0], periods[p][1], REPORT_AGGREGATES, a, &err) < 0 ||
 			    report_compute(db, &scope, periods[p][0], periods[p][1], REPORT_RECOUNT, b, &err) < 0) {
@@ -115,23 +140,26 @@ TEST(report_aggregates_known_figures)
 	CHECK(db_exec(db, T_PERSON, "issssi", (int64_t)1, "1", "Mme", "1990-05-01", "Lyon", new_at) == 0);
 	CHECK(db_exec(db, T_PERSON, "issssi", (int64_t)1, "2", "M.", "2010-01-01", "", (int64_t)0) == 0);
 	CHECK(db_exec(db, T_PERSON, "issssi", (int64_t)2, "3", "M.", "1950-01-01", "Nice", (int64_t)0) == 0);
+	/* Sites 1 and 2 of structure A, 3 of structure B. */
+	CHECK(db_exec(db, T_SITE, "is", (int64_t)1, "Centre") == 0 && db_exec(db, T_SITE, "is", (int64_t)1, "Annexe") == 0 &&
+	      db_exec(db, T_SITE, "is", (int64_t)2, "Ailleurs") == 0);
 	/* Person 1: three entries in March (two the same day, one at 00:30 on
 	 * the day summer time starts), one in April; person 2: one at 23:30 on
 	 * 31 March, 21:30 UTC, still March in Paris. */
-	CHECK(db_exec(db, T_ENTRY, "iiiisssi", (int64_t)1, (int64_t)1, (int64_t)1, paris(2025, 3, 10, 9, 0),
-		      "telephone", "entretien", "numerique,sante", (int64_t)30) == 0);
+	CHECK(db_exec(db, T_ENTRY_SITE, "iiiisssiI", (int64_t)1, (int64_t)1, (int64_t)1, paris(2025, 3, 10, 9, 0),
+		      "telephone", "entretien", "numerique,sante", (int64_t)30, (int64_t)1) == 0);
 	CHECK(db_exec(db, T_ENTRY, "iiiisssi", (int64_t)1, (int64_t)1, (int64_t)2, paris(2025, 3, 10, 15, 0),
 		      "telephone", "accueil", "", (int64_t)10) == 0);
-	CHECK(db_exec(db, T_ENTRY, "iiiisssi", (int64_t)1, (int64_t)1, (int64_t)1, paris(2025, 3, 30, 0, 30),
-		      "courriel", "entretien", "numerique", (int64_t)5) == 0);
+	CHECK(db_exec(db, T_ENTRY_SITE, "iiiisssiI", (int64_t)1, (int64_t)1, (int64_t)1, paris(2025, 3, 30, 0, 30),
+		      "courriel", "entretien", "numerique", (int64_t)5, (int64_t)1) == 0);
 	CHECK(db_exec(db, T_ENTRY, "iiiisssi", (int64_t)1, (int64_t)1, (int64_t)1, paris(2025, 4, 2, 10, 0),
 		      "telephone", "entretien", "", (int64_t)20) == 0);
-	CHECK(db_exec(db, T_ENTRY, "iiiisssi", (int64_t)1, (int64_t)2, (int64_t)2, paris(2025, 3, 31, 23, 30),
-		      "telephone", "demarche", "logement", (int64_t)45) == 0);
+	CHECK(db_exec(db, T_ENTRY_SITE, "iiiisssiI", (int64_t)1, (int64_t)2, (int64_t)2, paris(2025, 3, 31, 23, 30),
+		      "telephone", "demarche", "logement", (int64_t)45, (int64_t)2) == 0);
 	/* Another structure's entry never counts. */
 	CHECK(db_exec(db, T_ENTRY, "iiiisssi", (int64_t)2, (int64_t)3, (int64_t)3, paris(2025, 3, 12, 10, 0),
 		      "telephone", "entretien", "", (int64_t)60) == 0);
-	struct report_scope all = {1, 0}, w2 = {1, 2};
+	struct report_scope all = {1, 0, 0}, w2 = {1, 2, 0};
 	struct activity_report *r = malloc(sizeof *r);
 	struct buf err = BUF_INIT;
 	CHECK(r && report_compute(db, &all, "01/03/2025", "31/03/2025", REPORT_AGGREGATES, r, &err) == 0);
@@ -143,6 +171,30 @@ TEST(report_aggregates_known_figures)
 		CHECK(t->nrows == 3 && !strcmp(t->rows[0].key, "numerique") && t->rows[0].n == 2);
 		CHECK(r->tables[RT_KIND].rows[0].n == 2); /* entretien */
 	}
+	/* A site's figures: only the entries written there. Centre had person
+	 * 1 twice in March (35 minutes), Annexe person 2 once; in April,
+	 * nothing at either (the entry of 2 April has no site). */
+	struct report_scope centre = {1, 0, 1}, annexe = {1, 0, 2};
+	CHECK(r && report_compute(db, &centre, "01/03/2025", "31/03/2025", REPORT_AGGREGATES, r, &err) == 0);
+	if (r) {
+		CHECK(r->people == 1 && r->new_people == 1 && r->entries == 2 && r->minutes == 35);
+		CHECK(!strcmp(r->site, "Centre") && r->whose && r->tables[RT_THEME].nrows == 2);
+		CHECK(row_n(&r->tables[RT_THEME], "numerique", 0) == 2 && row_n(&r->tables[RT_MEDIUM], "courriel", 0) == 1);
+	}
+	CHECK(r && report_compute(db, &annexe, "01/03/2025", "31/03/2025", REPORT_RECOUNT, r, &err) == 0);
+	if (r)
+		CHECK(r->people == 1 && r->new_people == 0 && r->entries == 1 && r->minutes == 45);
+	CHECK(r && report_compute(db, &centre, "01/04/2025", "30/04/2025", REPORT_AGGREGATES, r, &err) == 0);
+	if (r)
+		CHECK(r->people == 0 && r->entries == 0 && r->people_prev == 1 && r->entries_prev == 2);
+	/* Another structure's site, or a site and a worker together: refused. */
+	struct report_scope elsewhere = {1, 0, 3}, both = {1, 2, 1};
+	buf_reset(&err);
+	CHECK(r && report_compute(db, &elsewhere, "01/03/2025", "31/03/2025", REPORT_AGGREGATES, r, &err) < 0);
+	CHECK(strstr(buf_cstr(&err), "n'existe pas") != NULL);
+	buf_reset(&err);
+	CHECK(r && report_compute(db, &both, "01/03/2025", "31/03/2025", REPORT_RECOUNT, r, &err) < 0);
+	CHECK(strstr(buf_cstr(&err), "pas les deux") != NULL);
 	/* One day, the day summer time starts: the entry at 00:30 Paris. */
 	CHECK(r && report_compute(db, &all, "30/03/2025", "30/03/2025", REPORT_AGGREGATES, r, &err) == 0);
 	if (r)
@@ -193,7 +245,10 @@ TEST(report_aggregates_agree_with_recount)
 		snprintf(login, sizeof login, "w%d", u);
 		CHECK(db_exec(db, T_USER, "is", (int64_t)(u == 3 ? 2 : 1), login) == 0);
 	}
-	/* Worker 3 belongs to structure B; B's people and entries must never show. */
+	/* Worker 3 belongs to structure B; B's people and entries must never
+	 * show. Sites 1 and 2 are A's, 3 is B's; an entry has a site or not. */
+	CHECK(db_exec(db, T_SITE, "is", (int64_t)1, "Centre") == 0 && db_exec(db, T_SITE, "is", (int64_t)1, "Annexe") == 0 &&
+	      db_exec(db, T_SITE, "is", (int64_t)2, "Ailleurs") == 0);
 	int64_t t0 = paris(2024, 10, 1, 0, 0), t1 = paris(2026, 4, 1, 0, 0);
 	for (int p = 1; p <= PERSONS; p++) {
 		char number[16], birth[40];
@@ -211,8 +266,9 @@ TEST(report_aggregates_agree_with_recount)
 								   pick(4 * 3600) - 2 * 3600;
 		if (op < 60 || !entries) {
 			int64_t p = 1 + pick(PERSONS), s = p % 10 == 0 ? 2 : 1;
-			CHECK(db_exec(db, T_ENTRY, "iiiisssi", s, p, s == 2 ? (int64_t)3 : 1 + pick(2), at,
-				      media[pick(4)], kinds[pick(5)], themes[pick(6)], pick(90)) == 0);
+			int64_t site = s == 2 ? 3 * pick(2) : pick(3); /* 0: none */
+			CHECK(db_exec(db, T_ENTRY_SITE, "iiiisssiI", s, p, s == 2 ? (int64_t)3 : 1 + pick(2), at,
+				      media[pick(4)], kinds[pick(5)], themes[pick(6)], pick(90), site) == 0);
 			entries = db_last_id(db);
 		} else if (op < 68) {
 			CHECK(db_exec(db, "UPDATE journal_entries SET at = $2 WHERE id = $1", "ii", id, at) == 0);
@@ -229,6 +285,16 @@ TEST(report_aggregates_agree_with_recount)
 				CHECK(db_exec(db, "UPDATE journal_entries SET person_id = $2, author_id = $3 "
 						  "WHERE id = $1 AND structure_id = 1",
 					      "iii", id, p, 1 + pick(2)) == 0);
+		} else if (op < 85) {
+			/* Another site of structure A, or none; with its day sometimes. */
+			int64_t site = pick(3);
+			if (pick(2))
+				CHECK(db_exec(db, "UPDATE journal_entries SET site_id = $2 WHERE id = $1 AND structure_id = 1",
+					      "iI", id, site) == 0);
+			else
+				CHECK(db_exec(db, "UPDATE journal_entries SET site_id = $2, at = $3 "
+						  "WHERE id = $1 AND structure_id = 1",
+					      "iIi", id, site, at) == 0);
 		} else if (op < 86) {
 			CHECK(db_exec(db, "UPDATE journal_entries SET summary = 'texte' WHERE id = $1", "i", id) == 0);
 		} else if (op < 91) {
@@ -305,15 +371,6 @@ static const char T_ORIENT[] =
 	"INSERT INTO orientations(structure_id, person_id, local_service_id, service_name, theme, partner_type, "
 	"reason, status, status_at, created_by, created_at, updated_at) "
 	"VALUES ($1, $2, 1, 'Service', $3, $4, '', $5, $6, $7, $6, $6)";
-
-/* A row's figure for the period (or the previous one); 0 when absent. */
-static int64_t row_n(const struct report_table *t, const char *key, int prev)
-{
-	for (int i = 0; i < t->nrows; i++)
-		if (!strcmp(t->rows[i].key, key))
-			return prev ? t->rows[i].prev : t->rows[i].n;
-	return 0;
-}
 
 TEST(report_worker_scope_every_section)
 {
@@ -455,7 +512,7 @@ TEST(report_worker_scope_every_section)
 	struct activity_report *r[3] = {malloc(sizeof *r[0]), malloc(sizeof *r[1]), malloc(sizeof *r[2])};
 	struct buf err = BUF_INIT;
 	for (int k = 0; k < 3; k++) {
-		struct report_scope scope = {S1, workers[k]};
+		struct report_scope scope = {S1, workers[k], 0};
 		CHECK(r[k] &&
 		      report_compute(db, &scope, "2025-03-01", "2025-03-31", REPORT_AGGREGATES, r[k], &err) == 0);
 		if (!r[k])
@@ -503,6 +560,31 @@ TEST(report_worker_scope_every_section)
 		for (size_t i = 0; i < (size_t)(&r[0]->missed_prev - &r[0]->entries) + 1; i++)
 			CHECK(x[i] + y[i] == z[i]);
 	}
+	/* A site's report: A's entry of 3 March and A's appointment 1 took
+	 * place there; démarches, mandates, acts, aid, diagnostics and
+	 * orientations record no site, so none of the structure's show. */
+	CHECK(db_exec(db, T_SITE, "is", S1, "Centre") == 0 && db_exec(db, T_SITE, "is", S2, "Ailleurs") == 0);
+	CHECK(db_exec(db, "UPDATE journal_entries SET site_id = 1 WHERE id = 1", "") == 0);
+	CHECK(db_exec(db, "UPDATE appointments SET site_id = 1 WHERE id = 1", "") == 0);
+	CHECK(db_exec(db, "UPDATE appointments SET site_id = 2 WHERE id = 5", "") == 0);
+	struct report_scope centre = {S1, 0, 1};
+	struct activity_report *x = malloc(sizeof *x);
+	CHECK(x && report_compute(db, &centre, "2025-03-01", "2025-03-31", REPORT_AGGREGATES, x, &err) == 0);
+	if (x) {
+		CHECK(x->people == 1 && x->entries == 1 && x->minutes == 30);
+		CHECK(x->expected == 2 && x->missed == 1 && x->expected_prev == 0);
+		CHECK(row_n(&x->tables[RT_APPOINTMENTS], "honore", 0) == 1);
+		CHECK(x->procedures == 0 && x->in_place == 0 && x->mandates == 0 && x->acts == 0 && x->aids == 0 &&
+		      x->aid_granted == 0 && x->diagnosed == 0 && x->progressed == 0);
+		CHECK(x->procedures_prev == 0 && x->mandates_prev == 0 && x->acts_prev == 0 && x->aids_prev == 0);
+		for (int t = RT_PROC_WAY; t < RT_COUNT; t++) {
+			CHECK(t == RT_APPOINTMENTS || x->tables[t].nrows == 0);
+			/* …and each says so to the reader. */
+			CHECK(x->tables[t].whose && (t == RT_APPOINTMENTS) == !strstr(x->tables[t].whose, "pas rattachés"));
+		}
+		CHECK(x->whose && strstr(x->whose, "rapport de la structure"));
+	}
+	free(x);
 	/* Both ways of computing agree for a worker as for the structure. */
 	CHECK(agree(db, "workers' data set"));
 	for (int k = 0; k < 3; k++)
