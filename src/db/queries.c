@@ -248,7 +248,7 @@ const char SQL_REPORT_ENTRIES[] =
 /* The people seen are then read in one sequential pass (over the narrow
  * index report_persons), not one lookup per person. */
 const char SQL_REPORT_PERSONS[] =
-	"SELECT id, birth_date, civilite, commune_name, created_at FROM persons WHERE structure_id = $1";
+	"SELECT id, birth_date, civilite, commune_name, created_at, household FROM persons WHERE structure_id = $1";
 /* The same figures from the aggregates of migration 012: $2 the author_id
  * key (0: the whole structure, a worker, or -site_id for a site, migration
  * 018), $3 and $4 Paris days (inclusive) or a month or year. */

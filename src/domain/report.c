@@ -92,6 +92,21 @@ static const char *commune_label(const char *name)
 	return name[0] ? name : "Non renseignée";
 }
 
+/* persons.household, kept from the household members (migration 015). */
+static const char *household_label(const char *key)
+{
+	static const char *const labels[][2] = {
+		{"couple", "Couple sans enfant"},
+		{"couple_enfants", "Couple avec enfants"},
+		{"monoparentale", "Famille monoparentale"},
+		{"autre", "Autre composition (parents, fratrie…)"},
+	};
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcmp(key, labels[i][0]))
+			return labels[i][1];
+	return "Personne seule ou foyer non renseigné";
+}
+
 /* Age band on a civil date (ay, am, ad) of someone born y-m-d (y < 0: unknown). */
 static const char *age_band(int y, int m, int d, int ay, int am, int ad)
 {
@@ -264,6 +279,9 @@ static int year_people(struct db *db, const struct report_scope *s, const struct
 		} else if (!strcmp(dim, "commune")) {
 			const char *commune = commune_label(value);
 			bump(&r->tables[RT_COMMUNE], commune, commune, p->prev, n);
+		} else if (!strcmp(dim, "household")) {
+			const char *household = household_label(value);
+			bump(&r->tables[RT_HOUSEHOLD], household, household, p->prev, n);
 		} else if (!strcmp(dim, "age")) {
 			int born = -1;
 			if (strlen(value) == 4 && strspn(value, "0123456789") == 4)
@@ -330,13 +348,13 @@ static int count_people(struct db *db, int64_t structure_id, struct period perio
 {
 	if (!periods[0].seen.n && !periods[1].seen.n)
 		return 0;
-	struct row_cache *cache = malloc(3 * sizeof *cache);
+	struct row_cache *cache = malloc(4 * sizeof *cache);
 	struct db_stmt *st = cache ? db_query(db, SQL_REPORT_PERSONS, "i", structure_id) : NULL;
 	if (!st) {
 		free(cache);
 		return -1;
 	}
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		row_cache_init(&cache[i]);
 	int at[2][3]; /* the day each period's ages are computed on: its last */
 	for (int k = 0; k < 2; k++)
@@ -352,6 +370,7 @@ static int count_people(struct db *db, int64_t structure_id, struct period perio
 			y = -1;
 		const char *sex = sex_label(db_col_text(st, 2));
 		const char *commune = commune_label(db_col_text(st, 3));
+		const char *household = household_label(db_col_text(st, 5));
 		int64_t created = db_col_int(st, 4);
 		for (int k = 0; k < 2; k++) {
 			const struct period *p = &periods[k];
@@ -364,6 +383,7 @@ static int count_people(struct db *db, int64_t structure_id, struct period perio
 			bump_cached(&cache[0], &r->tables[RT_AGE], band, band, p->prev);
 			bump_cached(&cache[1], &r->tables[RT_SEX], sex, sex, p->prev);
 			bump_cached(&cache[2], &r->tables[RT_COMMUNE], commune, commune, p->prev);
+			bump_cached(&cache[3], &r->tables[RT_HOUSEHOLD], household, household, p->prev);
 		}
 	}
 	db_done(st);
@@ -531,6 +551,7 @@ static void report_site_whose(struct activity_report *r)
 	r->tables[RT_KIND].whose = r->tables[RT_MEDIUM].whose = ENTRIES;
 	r->tables[RT_THEME].whose = "Thèmes des échanges notés dans le journal avec ce lieu.";
 	r->tables[RT_AGE].whose = r->tables[RT_SEX].whose = r->tables[RT_COMMUNE].whose = PEOPLE;
+	r->tables[RT_HOUSEHOLD].whose = PEOPLE;
 	r->tables[RT_APPOINTMENTS].whose = "Rendez-vous fixés dans ce lieu.";
 	r->whose = "Chiffres du lieu" NB ": échanges notés dans le journal avec ce lieu" NB "; rendez-vous fixés "
 		   "dans ce lieu. Les démarches, mandats, actes, aides, diagnostics et orientations ne sont pas "
@@ -546,6 +567,7 @@ static void report_whose(struct activity_report *r)
 		[RT_AGE] = "Personnes concernées par au moins un échange que le professionnel a noté.",
 		[RT_SEX] = "Personnes concernées par au moins un échange que le professionnel a noté.",
 		[RT_COMMUNE] = "Personnes concernées par au moins un échange que le professionnel a noté.",
+		[RT_HOUSEHOLD] = "Personnes concernées par au moins un échange que le professionnel a noté.",
 		[RT_PROC_WAY] = "Démarches ouvertes dans la période que le professionnel a enregistrées.",
 		[RT_PROC_ORGANISM] = "Démarches ouvertes dans la période que le professionnel a enregistrées.",
 		[RT_AID_KIND] = "Demandes d'aide que le professionnel a enregistrées dans la période.",
@@ -620,6 +642,7 @@ int report_compute(struct db *db, const struct report_scope *scope, const char *
 		{"Échanges par nature", "échanges"}, {"Échanges par moyen", "échanges"},
 		{"Échanges par thème", "mentions"},  {"Personnes par âge", "personnes"},
 		{"Personnes par sexe", "personnes"}, {"Personnes par commune", "personnes"},
+		{"Personnes par composition du foyer", "personnes"},
 		{"Démarches ouvertes, selon qui les fait", "démarches"},
 		{"Démarches ouvertes par organisme", "démarches"},
 		{"Demandes d'aide financière par nature", "demandes"},

@@ -92,6 +92,9 @@ module.exports = function reportsTests(h) {
 		'Personnes par âge': [['26 à 39 ans', 3, 0], ['40 à 59 ans', 2, 0], ['60 à 74 ans', 1, 2], ['18 à 25 ans', 1, 0], ['Non renseigné', 1, 0]],
 		'Personnes par sexe': [['Femmes', 4, 2], ['Hommes', 3, 0], ['Non précisé', 1, 0]],
 		'Personnes par commune': [['Roubaix', 5, 1], ['Wattrelos', 2, 0], [HYPER, 1, 0], ['Tourcoing', 0, 1]],
+		/* p1: a partner and a child; p2: a child; the others: no member recorded. */
+		'Personnes par composition du foyer': [['Personne seule ou foyer non renseigné', 6, 1], ['Couple avec enfants', 1, 1],
+			['Famille monoparentale', 1, 0]],
 		'Démarches ouvertes, selon qui les fait': [['Avec la personne (elle est au clavier)', 2, 1], ['Par la personne seule', 2, 0],
 			['À la place de la personne (sous mandat)', 2, 0]],
 		'Démarches ouvertes par organisme': [['CAF', 4, 1], ['CPAM / Ameli', 1, 0], ['France Travail', 1, 0]],
@@ -384,6 +387,8 @@ INSERT INTO persons(id, structure_id, file_number, civilite, birth_name, first_n
  info_method, search_name, last_contact_at, created_at, updated_at) VALUES ${persons.join(',\n')};
 INSERT INTO journal_entries(structure_id, person_id, author_id, at, medium, kind, themes, duration_min, summary, created_at) VALUES
  ${entries.join(',\n')};
+INSERT INTO household_members(structure_id, person_id, first_names, last_name, relation, created_at) VALUES
+ (${s1}, 101, 'Karim', 'Test', 'conjoint', 0), (${s1}, 101, 'Lina', 'Test', 'enfant', 0), (${s1}, 102, 'Noé', 'Test', 'enfant', 0);
 INSERT INTO procedures(structure_id, person_id, organism, domain, subject, status, how, opened_on, created_by, created_at, updated_at) VALUES
  ${procedures.join(',\n')};
 INSERT INTO mandates(id, structure_id, person_id, domains, duration, starts_on, ends_on, consent_on, created_by, created_at) VALUES

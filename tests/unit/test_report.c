@@ -126,6 +126,63 @@ static int64_t pick(int64_t n)
 	return (int64_t)(seed % (uint64_t)n);
 }
 
+/* The household's composition follows its members (migration 015), and a
+ * calendar year's « composition du foyer » table moves with it. */
+TEST(report_household_composition)
+{
+	char path[64];
+	struct db *db = unit_scratch_db(path, sizeof path);
+	CHECK(db != NULL);
+	if (!db)
+		return;
+	static const char ADD[] = "INSERT INTO household_members(structure_id, person_id, first_names, last_name, relation, "
+				  "created_at) VALUES (1, $1, 'X', 'Y', $2, 0)";
+	static const char IS[] = "SELECT count(*) FROM persons WHERE id = $1 AND household = $2";
+	CHECK(db_exec(db, T_STRUCTURE, "s", "A") == 0 && db_exec(db, T_USER, "is", (int64_t)1, "w1") == 0);
+	for (int p = 1; p <= 2; p++)
+		CHECK(db_exec(db, T_PERSON, "issssi", (int64_t)1, p == 1 ? "1" : "2", "Mme", "1980-05-05", "Lyon",
+			      (int64_t)0) == 0);
+	CHECK(db_exec(db, T_ENTRY, "iiiisssi", (int64_t)1, (int64_t)1, (int64_t)1, paris(2025, 6, 1, 10, 0), "telephone",
+		      "entretien", "", (int64_t)10) == 0);
+	struct step {
+		const char *sql, *types, *rel;
+		int64_t id;
+		const char *want, *label;
+	} steps[] = {
+		{NULL, "", NULL, 0, "", "Personne seule ou foyer non renseigné"},
+		{ADD, "is", "enfant", 0, "monoparentale", "Famille monoparentale"},
+		{ADD, "is", "conjoint", 0, "couple_enfants", "Couple avec enfants"},
+		{"DELETE FROM household_members WHERE relation = 'enfant'", "", NULL, 0, "couple", "Couple sans enfant"},
+		{"UPDATE household_members SET relation = 'parent'", "", NULL, 0, "autre",
+		 "Autre composition (parents, fratrie…)"},
+		/* Moved to the other file, as a merge does: person 1 is alone again. */
+		{"UPDATE household_members SET person_id = 2", "", NULL, 0, "", "Personne seule ou foyer non renseigné"},
+	};
+	struct activity_report *r = malloc(sizeof *r);
+	struct buf err = BUF_INIT;
+	struct report_scope all = {1, 0, 0};
+	for (size_t i = 0; r && i < sizeof steps / sizeof steps[0]; i++) {
+		if (steps[i].sql == ADD)
+			CHECK(db_exec(db, ADD, "is", (int64_t)1, steps[i].rel) == 0);
+		else if (steps[i].sql)
+			CHECK(db_exec(db, steps[i].sql, "") == 0);
+		int64_t n = 0;
+		CHECK(db_get_int(db, IS, &n, "is", (int64_t)1, steps[i].want) == 1 && n == 1);
+		CHECK(report_compute(db, &all, "2025-01-01", "2025-12-31", REPORT_AGGREGATES, r, &err) == 0);
+		const struct report_table *t = &r->tables[RT_HOUSEHOLD];
+		CHECK(row_n(t, steps[i].label, 0) == 1 && r->people == 1);
+	}
+	int64_t n = 0;
+	CHECK(db_get_int(db, IS, &n, "is", (int64_t)2, "autre") == 1 && n == 1);
+	if (r) {
+		CHECK(report_compute(db, &all, "2025-01-01", "2025-12-31", REPORT_RECOUNT, r, &err) == 0);
+		CHECK(row_n(&r->tables[RT_HOUSEHOLD], "Personne seule ou foyer non renseigné", 0) == 1);
+	}
+	free(r);
+	buf_free(&err);
+	unit_drop_db(db, path);
+}
+
 TEST(report_aggregates_known_figures)
 {
 	char path[64];
@@ -303,6 +360,17 @@ TEST(report_aggregates_agree_with_recount)
 			snprintf(birth, sizeof birth, "%d-1%d-0%d", 1930 + (int)pick(90), (int)pick(3), 1 + (int)pick(9));
 			CHECK(db_exec(db, "UPDATE persons SET birth_date = $2, civilite = $3, commune_name = $4 WHERE id = $1",
 				      "isss", 1 + pick(PERSONS), pick(4) ? birth : "", civ[pick(3)], communes[pick(4)]) == 0);
+		} else if (op < 94) {
+			/* A household member recorded or removed: the composition moves. */
+			static const char *const relations[] = {"conjoint", "enfant", "parent", "autre"};
+			int64_t p = 1 + pick(PERSONS);
+			if (pick(3))
+				CHECK(db_exec(db, "INSERT INTO household_members(structure_id, person_id, first_names, last_name, "
+						  "relation, created_at) VALUES ($1, $2, 'X', 'Y', $3, 0)",
+					      "iis", p % 10 == 0 ? (int64_t)2 : 1, p, relations[pick(4)]) == 0);
+			else
+				CHECK(db_exec(db, "DELETE FROM household_members WHERE id = (SELECT min(id) FROM household_members "
+						  "WHERE person_id = $1)", "i", p) == 0);
 		} else {
 			CHECK(db_exec(db, "DELETE FROM journal_entries WHERE id = $1", "i", id) == 0);
 		}
