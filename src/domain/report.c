@@ -448,6 +448,8 @@ static int report_procedures(struct db *db, const struct report_scope *s, const 
 		granted += db_col_int(st, 4);
 		bump(&r->tables[RT_AID_KIND], kind, choice_label(aid_kinds, kind), prev, n);
 		bump(&r->tables[RT_AID_DECISION], status, choice_label(aid_statuses, status), prev, n);
+		if (db_col_int(st, 4) > 0) /* in cents: made euros once every row is summed */
+			bump(&r->tables[RT_AID_AMOUNT], kind, choice_label(aid_kinds, kind), prev, db_col_int(st, 4));
 	}
 	db_done(st);
 	if (rc < 0)
@@ -572,6 +574,7 @@ static void report_whose(struct activity_report *r)
 		[RT_PROC_ORGANISM] = "Démarches ouvertes dans la période que le professionnel a enregistrées.",
 		[RT_AID_KIND] = "Demandes d'aide que le professionnel a enregistrées dans la période.",
 		[RT_AID_DECISION] = "Demandes d'aide que le professionnel a enregistrées dans la période.",
+		[RT_AID_AMOUNT] = "Demandes d'aide que le professionnel a enregistrées dans la période.",
 		[RT_AUTONOMY] = "Personnes dont le dernier diagnostic, fait dans la période, "
 				"l'a été par le professionnel.",
 		[RT_APPOINTMENTS] = "Rendez-vous de l'agenda du professionnel, même pris par un collègue.",
@@ -647,6 +650,7 @@ int report_compute(struct db *db, const struct report_scope *scope, const char *
 		{"Démarches ouvertes par organisme", "démarches"},
 		{"Demandes d'aide financière par nature", "demandes"},
 		{"Demandes d'aide financière par décision", "demandes"},
+		{"Aides accordées par nature", "euros"},
 		{"Personnes par niveau d'autonomie numérique (dernier diagnostic)", "personnes"},
 		{"Rendez-vous passés : présence des personnes attendues", "personnes attendues"},
 		{"Orientations proposées, par besoin", "orientations"},
@@ -706,6 +710,11 @@ int report_compute(struct db *db, const struct report_scope *scope, const char *
 	if (rc < 0) {
 		buf_appendf(err, "Erreur de la base de données : %s", db_errmsg(db));
 		return -1;
+	}
+	for (int i = 0; i < r->tables[RT_AID_AMOUNT].nrows; i++) {
+		struct report_row *row = &r->tables[RT_AID_AMOUNT].rows[i];
+		row->n /= 100; /* whole euros, as the total */
+		row->prev /= 100;
 	}
 	for (int t = 0; t < RT_COUNT; t++)
 		qsort(r->tables[t].rows, (size_t)r->tables[t].nrows, sizeof r->tables[t].rows[0], cmp_rows);
@@ -787,8 +796,12 @@ int report_totals(const struct activity_report *r, struct report_total out[REPOR
 	const struct report_total t[] = {
 		{"Personnes reçues", r->people, r->people_prev},
 		{"dont nouvelles personnes", r->new_people, r->new_people_prev},
+		{"dont personnes déjà suivies avant la période", r->people - r->new_people,
+		 r->people_prev - r->new_people_prev},
 		{"Échanges notés", r->entries, r->entries_prev},
 		{"Temps passé avec ou pour les personnes (minutes)", r->minutes, r->minutes_prev},
+		{"Temps moyen par échange (minutes)", r->entries ? (r->minutes + r->entries / 2) / r->entries : 0,
+		 r->entries_prev ? (r->minutes_prev + r->entries_prev / 2) / r->entries_prev : 0},
 		{"Démarches ouvertes", r->procedures, r->procedures_prev},
 		{"dont faites à la place de la personne", r->in_place, r->in_place_prev},
 		{"Mandats en vigueur", r->mandates, r->mandates_prev},

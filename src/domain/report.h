@@ -34,7 +34,7 @@ struct report_table {
 
 enum report_table_id {
 	RT_KIND, RT_MEDIUM, RT_THEME, RT_AGE, RT_SEX, RT_COMMUNE, RT_HOUSEHOLD,
-	RT_PROC_WAY, RT_PROC_ORGANISM, RT_AID_KIND, RT_AID_DECISION, RT_AUTONOMY, RT_APPOINTMENTS,
+	RT_PROC_WAY, RT_PROC_ORGANISM, RT_AID_KIND, RT_AID_DECISION, RT_AID_AMOUNT, RT_AUTONOMY, RT_APPOINTMENTS,
 	RT_ORIENT_THEME, RT_ORIENT_PARTNER, RT_ORIENT_OUTCOME,
 	RT_COUNT
 };
@@ -113,7 +113,7 @@ int report_barometer(struct db *db, int64_t structure_id, int64_t worker_id,
 		     struct barometer_month out[BAROMETER_MONTHS]);
 
 /* The headline figures, labelled, in the order every format shows them. */
-enum { REPORT_TOTALS = 15 };
+enum { REPORT_TOTALS = 17 };
 struct report_total {
 	const char *label;
 	int64_t n, prev;

@@ -32,6 +32,7 @@ out=$("$LIEN" report activity --db t.db --structure 1 --from "$from" --to "$toda
 echo "$out" | grep -Eq 'Personnes reçues +2 +1$'
 echo "$out" | grep -Eq 'Échanges notés +4 +1$'
 echo "$out" | grep -Eq 'Temps passé avec ou pour les personnes \(minutes\) +100 +5$'
+echo "$out" | grep -Eq 'Temps moyen par échange \(minutes\) +25 +5$'
 echo "$out" | grep -Eq 'Entretien +3 +0$'
 echo "$out" | grep -Eq 'Démarches ouvertes +2 +1$'
 echo "$out" | grep -Eq 'dont faites à la place de la personne +1 +0$'

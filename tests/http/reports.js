@@ -70,8 +70,10 @@ module.exports = function reportsTests(h) {
 	const TOTALS = [
 		['Personnes reçues', 8, 2],
 		['dont nouvelles personnes', 3, 0],
+		['dont personnes déjà suivies avant la période', 5, 2],
 		['Échanges notés', 9, 2],
 		['Temps passé avec ou pour les personnes (minutes)', 195, 25],
+		['Temps moyen par échange (minutes)', 22, 13],
 		['Démarches ouvertes', 6, 1],
 		['dont faites à la place de la personne', 2, 0],
 		['Mandats en vigueur', 2, 2],
@@ -100,6 +102,8 @@ module.exports = function reportsTests(h) {
 		'Démarches ouvertes par organisme': [['CAF', 4, 1], ['CPAM / Ameli', 1, 0], ['France Travail', 1, 0]],
 		'Demandes d\'aide financière par nature': [['Énergie', 2, 0], ['Alimentation', 1, 0], ['Logement', 0, 1]],
 		'Demandes d\'aide financière par décision': [['Accordée', 2, 1], ['Refusée', 1, 0]],
+		/* 150.00 + 250.50 € granted for energy; 100 € for housing before (whole euros, as the total). */
+		'Aides accordées par nature': [['Énergie', 400, 0], ['Logement', 0, 100]],
 		'Personnes par niveau d\'autonomie numérique (dernier diagnostic)': [['Éloigné du numérique', 1, 1], ['Autonome', 1, 0],
 			['Débutant', 1, 0], ['Presque autonome', 1, 0]],
 		'Rendez-vous passés : présence des personnes attendues': [['Absent sans prévenir', 2, 1], ['Venu', 2, 0], ['Excusé', 1, 0],

@@ -455,7 +455,7 @@ TEST(report_worker_scope_every_section)
 	CHECK(db_exec(db, T_USER, "is", S1, "a") == 0 && db_exec(db, T_USER, "is", S1, "b") == 0 &&
 	      db_exec(db, T_USER, "is", S2, "c") == 0);
 	for (int p = 1; p <= 5; p++) {
-		char number[8];
+		char number[16];
 		snprintf(number, sizeof number, "%d", p);
 		CHECK(db_exec(db, T_PERSON, "issssi", p == 5 ? S2 : S1, number, "Mme", "1980-01-01", "Lyon",
 			      (int64_t)0) == 0);
