@@ -9,6 +9,7 @@
 #   BENCH_CONNECTIONS  wrk connections (default 64)
 #   BENCH_ROUNDS       rounds; with more than one, medians are printed too (default 1)
 #   LIEN_BIN           the binary to measure (default build/lien)
+#   BENCH_LIEN_ARGS    more options for lien serve (e.g. "--threads 4")
 #
 # What it does: a throwaway database with the demo data, `lien serve` on a
 # free loopback port, a login with curl (travailleur.demo has no second
@@ -75,7 +76,7 @@ chmod 700 "$T/db"
 # --max-per-ip: wrk opens all its connections from 127.0.0.1; the default
 # per-IP cap (64) equals the connection count and would turn connections
 # that are still closing from the warm-up into refusals.
-"$LIEN" serve --db "$T/db/b.db" --listen 127.0.0.1:0 --login-delay 0 \
+"$LIEN" serve --db "$T/db/b.db" --listen 127.0.0.1:0 --login-delay 0 ${BENCH_LIEN_ARGS:-} \
 	--max-per-ip $((CONNS * 4)) >"$T/lien.out" 2>"$T/lien.err" &
 LIEN_PID=$!
 PORT=
