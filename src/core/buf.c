@@ -46,7 +46,7 @@ int buf_reserve(struct buf *b, size_t extra)
 	return 0;
 }
 
-int buf_append(struct buf *b, const void *p, size_t n)
+int buf_append_grow(struct buf *b, const void *p, size_t n)
 {
 	if (buf_reserve(b, n) < 0)
 		return -1;
@@ -114,24 +114,46 @@ const char *buf_cstr(const struct buf *b)
 	return b->data ? b->data : "";
 }
 
-/* Bytes that HTML escaping replaces: a table lookup per byte is cheaper than
- * a switch, and pages escape every value they show. */
+/* Bytes that HTML escaping replaces, and their entities. */
 static const unsigned char HTML_SPECIAL[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
 static const char *const HTML_ENTITY[] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
 
+/* Index of the first byte of s[0..n) that HTML escaping replaces, or n.
+ * Pages escape every value they show, and most values have nothing to
+ * replace: 16 bytes are compared at a time (GCC vector extensions, SSE2 on
+ * x86-64), the tail one by one. */
+size_t html_special_span(const char *s, size_t n)
+{
+	typedef unsigned char v16 __attribute__((vector_size(16)));
+	typedef uint64_t v2 __attribute__((vector_size(16)));
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		v16 v;
+		memcpy(&v, s + i, sizeof v);
+		v16 hit = (v16)(v == '&') | (v16)(v == '<') | (v16)(v == '>') | (v16)(v == '"') |
+			  (v16)(v == '\'');
+		v2 h = (v2)hit;
+		if (h[0] | h[1])
+			break;
+	}
+	while (i < n && !HTML_SPECIAL[(unsigned char)s[i]])
+		i++;
+	return i;
+}
+
 int buf_append_html(struct buf *b, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char k = HTML_SPECIAL[p[i]];
-		if (!k)
-			continue;
-		if (buf_append(b, s + start, i - start) < 0 || buf_puts(b, HTML_ENTITY[k]) < 0)
+	for (;;) {
+		size_t run = html_special_span(s, n);
+		if (buf_append(b, s, run) < 0)
 			return -1;
-		start = i + 1;
+		if (run == n)
+			return 0;
+		if (buf_puts(b, HTML_ENTITY[HTML_SPECIAL[(unsigned char)s[run]]]) < 0)
+			return -1;
+		s += run + 1;
+		n -= run + 1;
 	}
-	return buf_append(b, s + start, n - start);
 }
 
 int buf_append_json(struct buf *b, const char *s)

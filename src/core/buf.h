@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct buf {
 	char *data;
@@ -36,7 +37,19 @@ void buf_init(struct buf *b, size_t max);
 void buf_free(struct buf *b);
 void buf_reset(struct buf *b); /* len = 0, keeps memory */
 int buf_reserve(struct buf *b, size_t extra);
-int buf_append(struct buf *b, const void *p, size_t n);
+int buf_append_grow(struct buf *b, const void *p, size_t n); /* buf_append's slow path */
+/* Pages are built from hundreds of small appends: the common case (room
+ * left, under the cap) is inlined. */
+static inline int buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (n >= b->cap - b->len || (b->max && n > b->max - b->len))
+		return buf_append_grow(b, p, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);
 int buf_appendf(struct buf *b, const char *fmt, ...)
@@ -49,6 +62,8 @@ const char *buf_cstr(const struct buf *b); /* "" when empty */
 
 /* Append s with HTML escaping of & < > " ' */
 int buf_append_html(struct buf *b, const char *s, size_t n);
+/* Length of the prefix of s[0..n) that HTML escaping leaves as it is. */
+size_t html_special_span(const char *s, size_t n);
 
 /* Append s as a JSON string literal, quotes included (control characters,
  * quotes, backslashes and </ escaped, so it is safe inside HTML too). */

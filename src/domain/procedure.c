@@ -861,7 +861,7 @@ int procedure_due(struct db *db, const struct actor *by, int days, void (*fn)(vo
 	int rc;
 	while ((rc = db_step(st)) == 1) {
 		char name[300];
-		text_join_name(db_col_text(st, 6), db_col_text(st, 5), name, sizeof name);
+		text_join_name(db_col_text(st, 5), db_col_text(st, 6), name, sizeof name); /* as in the tasks */
 		struct due_item d = {
 			.id = db_col_int(st, 0),
 			.person_id = db_col_int(st, 1),

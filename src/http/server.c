@@ -25,8 +25,9 @@
  * a client sending one byte a second would hold a connection for ever. */
 struct conn_track {
 	int fd;
-	int64_t since;      /* start of the current request (or of the wait for one) */
+	int64_t since;      /* start of the current request (or of the wait for one); atomic */
 	struct conn_track *prev, *next;
+	char ip[INET6_ADDRSTRLEN]; /* the peer's address, formatted once per connection */
 };
 
 struct http_server {
@@ -46,6 +47,19 @@ static struct conn_track *track_of(struct MHD_Connection *conn)
 	return ci ? ci->socket_context : NULL;
 }
 
+static void format_peer(struct MHD_Connection *conn, char *ip, size_t size)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const char *s = NULL;
+	if (sa && sa->sa_family == AF_INET)
+		s = inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip, (socklen_t)size);
+	else if (sa && sa->sa_family == AF_INET6)
+		s = inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, (socklen_t)size);
+	if (!s)
+		cstr_copy(ip, size, "?");
+}
+
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
 {
@@ -60,6 +74,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		}
 		t->fd = ci->connect_fd;
 		t->since = clock_mono_us();
+		format_peer(conn, t->ip, sizeof t->ip);
 		pthread_mutex_lock(&s->lock);
 		t->next = s->conns;
 		if (s->conns)
@@ -82,15 +97,14 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	}
 }
 
-/* A new request starts being awaited when the previous one is answered. */
-static void track_restart(struct http_server *s, struct MHD_Connection *conn)
+/* A new request starts being awaited when the previous one is answered.
+ * An atomic store, not the list's lock: every request passes here, on
+ * every server thread. */
+static void track_restart(struct MHD_Connection *conn)
 {
 	struct conn_track *t = track_of(conn);
-	if (!t)
-		return;
-	pthread_mutex_lock(&s->lock);
-	t->since = clock_mono_us();
-	pthread_mutex_unlock(&s->lock);
+	if (t)
+		__atomic_store_n(&t->since, clock_mono_us(), __ATOMIC_RELAXED);
 }
 
 static void *watchdog(void *arg)
@@ -101,10 +115,10 @@ static void *watchdog(void *arg)
 		int64_t limit = clock_mono_us() - (int64_t)s->cfg.request_timeout_s * 1000000;
 		pthread_mutex_lock(&s->lock);
 		for (struct conn_track *t = s->conns; t; t = t->next)
-			if (t->since < limit) {
+			if (__atomic_load_n(&t->since, __ATOMIC_RELAXED) < limit) {
 				/* libmicrohttpd sees the socket closed and cleans up. */
 				shutdown(t->fd, SHUT_RDWR);
-				t->since = INT64_MAX;
+				__atomic_store_n(&t->since, INT64_MAX, __ATOMIC_RELAXED);
 			}
 		pthread_mutex_unlock(&s->lock);
 	}
@@ -149,7 +163,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	struct conn_state *st = *req_cls;
 	if (!st)
 		return;
-	track_restart(cls, conn);
+	track_restart(conn);
 	buf_free(&st->req.body);
 	buf_free(&st->resp.body);
 	pool_free(st->req.pool);
@@ -183,13 +197,12 @@ static int is_loopback(const struct sockaddr *sa)
 static void set_client(struct http_server *s, struct MHD_Connection *conn, struct request *req)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char ip[INET6_ADDRSTRLEN] = "?";
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip, sizeof ip);
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip, sizeof ip);
-	req->ip = pool_strdup(req->pool, ip);
+	const struct conn_track *t = track_of(conn);
+	char ip[INET6_ADDRSTRLEN];
+	if (!t)
+		format_peer(conn, ip, sizeof ip);
+	req->ip = pool_strdup(req->pool, t ? t->ip : ip);
 	req->secure = s->cfg.tls_cert_file != NULL;
 	if (s->cfg.behind_proxy && sa && is_loopback(sa)) {
 		/* The proxy appends the address it saw: the last entry is the one to trust. */
@@ -287,16 +300,17 @@ static enum MHD_Result send_response(struct http_server *s, struct MHD_Connectio
 	if (!r)
 		return MHD_NO;
 	add_header(r, "Content-Type", resp->content_type ? resp->content_type : "text/html; charset=utf-8");
-	add_header(r, "Content-Security-Policy", CSP);
-	add_header(r, "X-Content-Type-Options", "nosniff");
-	add_header(r, "X-Frame-Options", "DENY");
-	add_header(r, "Referrer-Policy", "same-origin");
-	add_header(r, "Cross-Origin-Opener-Policy", "same-origin");
-	add_header(r, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	/* Constants, without line breaks: added without add_header's check. */
+	MHD_add_response_header(r, "Content-Security-Policy", CSP);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(r, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 	if (st->req.secure)
-		add_header(r, "Strict-Transport-Security", "max-age=31536000");
+		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 	if (!resp->cacheable)
-		add_header(r, "Cache-Control", "no-store");
+		MHD_add_response_header(r, "Cache-Control", "no-store");
 	for (size_t i = 0; i < resp->nheaders; i++)
 		if (add_header(r, resp->headers[i].name, resp->headers[i].value) < 0)
 			log_warn("refused a response header with a line break: %s", resp->headers[i].name);

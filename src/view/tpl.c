@@ -34,6 +34,7 @@ struct tpl_ctx {
 	struct pool *pool; /* the root's */
 	struct tpl_entry *ents;
 	uint32_t *hashes; /* hashes[i] is the hash of ents[i].key: lookups scan it */
+	uint64_t seen[4]; /* bit (hash & 255) set for every key added: most absent keys skip the scan */
 	size_t n;
 	size_t alloc;
 	struct tpl_ctx *root; /* where allocation failures are remembered */
@@ -89,9 +90,16 @@ static void ctx_fail(struct tpl_ctx *ctx)
 	ctx->root->failed = 1;
 }
 
+static int ctx_may_have(const struct tpl_ctx *ctx, uint32_t hash)
+{
+	return (ctx->seen[(hash >> 6) & 3] >> (hash & 63)) & 1;
+}
+
 static struct tpl_entry *ctx_find(const struct tpl_ctx *ctx, const char *key, size_t klen,
 				  uint32_t hash)
 {
+	if (!ctx_may_have(ctx, hash))
+		return NULL;
 	for (size_t i = 0; i < ctx->n; i++) {
 		if (ctx->hashes[i] != hash)
 			continue;
@@ -124,6 +132,7 @@ static struct tpl_entry *ctx_slot(struct tpl_ctx *ctx, const char *key, size_t k
 		ctx->alloc = na;
 	}
 	ctx->hashes[ctx->n] = hash;
+	ctx->seen[(hash >> 6) & 3] |= (uint64_t)1 << (hash & 63);
 	e = &ctx->ents[ctx->n++];
 	memset(e, 0, sizeof *e);
 	e->klen = klen;

@@ -73,7 +73,8 @@ static void add_due(void *arg, const struct due_item *d)
 		if (strcmp(d->kind, what[i][0]) == 0)
 			tpl_set(c, "what", what[i][1]);
 	int is_mandate = strcmp(d->kind, "mandat") == 0;
-	tpl_set(c, "href", pool_printf(h->w->req->pool, "/%s/%lld", is_mandate ? "mandats" : "demarches", (long long)d->id));
+	tpl_set(c, "section", is_mandate ? "mandats" : "demarches");
+	tpl_set_int(c, "id", d->id);
 	tpl_set(c, "subject", is_mandate ? "mandat" : d->subject);
 	tpl_set(c, "date", web_date_fr(h->w, d->date));
 	tpl_set_bool(c, "late", strcmp(d->date, h->today) < 0);

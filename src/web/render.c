@@ -7,21 +7,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-	const char *href, *label;
-	int roles;
-} NAV[] = {
-	{"/", "Accueil", ROLES_ALL},
-	{"/personnes", "Personnes", ROLES_STRUCTURE},
-	{"/agenda", "Agenda", ROLES_STRUCTURE},
-	{"/rappels", "Rappels", ROLES_STRUCTURE},
-	{"/annuaire", "Annuaire", ROLES_STRUCTURE},
-	{"/rapports/activite", "Rapports", ROLE_RESPONSABLE},
-	{"/mon-activite", "Mon activité", ROLE_TRAVAILLEUR_SOCIAL},
-	{"/utilisateurs", "Utilisateurs", ROLE_RESPONSABLE},
-	{"/journal", "Journal d'audit", ROLE_RESPONSABLE},
-	{"/compte", "Mon compte", ROLES_ALL},
+/* The main navigation is written out in templates/_head.html, its links
+ * shown by role (nav_structure, nav_head, nav_worker); this table says which
+ * one is the current page: nav_<index> is set for the link whose address is
+ * the path or a parent of it. */
+static const char *const NAV_HREF[] = {
+	"/", "/personnes", "/agenda", "/rappels", "/annuaire",
+	"/rapports/activite", "/mon-activite", "/utilisateurs", "/journal", "/compte",
 };
+
+static void nav_values(struct web *w)
+{
+	struct tpl_ctx *t = w->tpl;
+	int role = w->sess.user.role;
+	tpl_set_bool(t, "has_nav", 1);
+	tpl_set_bool(t, "nav_structure", (role & ROLES_STRUCTURE) != 0);
+	tpl_set_bool(t, "nav_head", role == ROLE_RESPONSABLE);
+	tpl_set_bool(t, "nav_worker", role == ROLE_TRAVAILLEUR_SOCIAL);
+	const char *path = w->req->path;
+	for (size_t i = 0; i < sizeof NAV_HREF / sizeof NAV_HREF[0]; i++) {
+		size_t len = strlen(NAV_HREF[i]);
+		if (strcmp(path, NAV_HREF[i]) == 0 ||
+		    (len > 1 && strncmp(path, NAV_HREF[i], len) == 0 && path[len] == '/')) {
+			static const char key[][6] = {"nav_0", "nav_1", "nav_2", "nav_3", "nav_4",
+						      "nav_5", "nav_6", "nav_7", "nav_8", "nav_9"};
+			tpl_set_bool(t, key[i], 1);
+		}
+	}
+}
 
 static void layout_values(struct web *w, const char *title)
 {
@@ -43,20 +56,9 @@ static void layout_values(struct web *w, const char *title)
 		tpl_set(t, "structure_name", w->sess.user.structure_name);
 		tpl_set_bool(t, "logged_in", 1);
 		if (w->sess.stage == SESSION_COMPLETE) {
-			tpl_set_bool(t, "has_nav", 1);
+			nav_values(w);
 			/* The questionnaire is open to everyone in a structure: a link in the footer of every page. */
 			tpl_set_bool(t, "survey_link", (w->sess.user.role & ROLES_STRUCTURE) != 0);
-			for (size_t i = 0; i < sizeof NAV / sizeof NAV[0]; i++) {
-				if (!(NAV[i].roles & w->sess.user.role))
-					continue;
-				struct tpl_ctx *n = tpl_list_add(t, "nav");
-				tpl_set(n, "href", NAV[i].href);
-				tpl_set(n, "label", NAV[i].label);
-				size_t len = strlen(NAV[i].href);
-				int current = strcmp(w->req->path, NAV[i].href) == 0 ||
-					      (len > 1 && strncmp(w->req->path, NAV[i].href, len) == 0);
-				tpl_set_bool(n, "current", current);
-			}
 		}
 	}
 	/* A message carried over a redirect (see web_redirect). */

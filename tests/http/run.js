@@ -1188,6 +1188,8 @@ test('security headers on every response, no-store on pages, no inline script or
 		if (what.startsWith('static'))
 			continue;
 		eq(r.headers['cache-control'], 'no-store', `${what}: Cache-Control`);
+		const timing = r.headers['server-timing'];
+		assert(/^app;dur=\d+\.\d{3}$/.test(timing), `${what}: Server-Timing in milliseconds (got ${JSON.stringify(timing)})`);
 		if (r.status !== 303 && what !== 'GET /sante' && what !== 'HEAD /connexion') {
 			assert(/^text\/html; charset=utf-8$/i.test(r.headers['content-type']), `${what}: HTML content type, got ${r.headers['content-type']}`);
 			assert(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(r.body), `${what}: inline <script>`);

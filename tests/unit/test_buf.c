@@ -36,6 +36,55 @@ TEST(buf_html_escape)
 	buf_free(&b);
 }
 
+/* The escaping compares 16 bytes at a time: every special character at
+ * every position of strings up to 3 blocks long, and bytes above 0x7f,
+ * checked against a byte-by-byte reference. */
+static void html_reference(const char *s, size_t n, struct buf *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '&': buf_puts(out, "&amp;"); break;
+		case '<': buf_puts(out, "&lt;"); break;
+		case '>': buf_puts(out, "&gt;"); break;
+		case '"': buf_puts(out, "&quot;"); break;
+		case '\'': buf_puts(out, "&#39;"); break;
+		default: buf_putc(out, s[i]);
+		}
+	}
+}
+
+TEST(buf_html_escape_every_position)
+{
+	static const char specials[] = "&<>\"'";
+	char s[50];
+	int bad = 0;
+	for (size_t n = 0; n <= 48; n++) {
+		for (size_t pos = 0; pos <= n; pos++) {
+			for (size_t k = 0; k < sizeof specials; k++) { /* k == 5: no special at all */
+				for (size_t i = 0; i < n; i++)
+					s[i] = (char)(i % 3 == 0 ? 'a' + i % 26 : i % 3 == 1 ? 0xc3 : 0xa9); /* é */
+				if (pos < n && k < 5)
+					s[pos] = specials[k];
+				if (n > 20 && k < 5)
+					s[n - 1] = specials[(k + 1) % 5];
+				struct buf got = BUF_INIT, want = BUF_INIT;
+				CHECK(buf_append_html(&got, s, n) == 0);
+				html_reference(s, n, &want);
+				size_t first = 0;
+				while (first < n && !memchr(specials, s[first], 5))
+					first++;
+				if (html_special_span(s, n) != first)
+					bad++;
+				if (got.len != want.len || memcmp(buf_cstr(&got), buf_cstr(&want), want.len) != 0)
+					bad++;
+				buf_free(&got);
+				buf_free(&want);
+			}
+		}
+	}
+	CHECK(bad == 0);
+}
+
 TEST(str_to_i64_bounds)
 {
 	int64_t v = 0;
