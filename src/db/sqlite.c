@@ -113,7 +113,9 @@ static struct db *sq_open(const char *url, int flags, struct buf *err)
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	/* More small allocations served from the connection's own lookaside
 	 * memory instead of malloc: a page runs a dozen statements, each
-	 * allocating its cursors and values (default: 100 slots). */
+	 * allocating its cursors and values (default: 100 slots). Debian's
+	 * library is built without lookaside (SQLITE_OMIT_LOOKASIDE): there
+	 * this does nothing, and every cursor is a malloc. */
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_LOOKASIDE, NULL, 1200, 500);
 	/* Reading the schema tells a corrupt or foreign file at once. */
 	rc = sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);

@@ -118,9 +118,10 @@ static struct tpl_entry *ctx_slot(struct tpl_ctx *ctx, const char *key, size_t k
 	if (e)
 		return e;
 	if (ctx->n == ctx->alloc) {
-		size_t na = ctx->alloc ? ctx->alloc * 2 : 16;
-		struct tpl_entry *p = pool_alloc(ctx->pool, na * sizeof *p);
-		uint32_t *h = pool_alloc(ctx->pool, na * sizeof *h);
+		/* A page's root holds dozens of values, a list item a handful. */
+		size_t na = ctx->alloc ? ctx->alloc * 2 : ctx->root == ctx ? 64 : 8;
+		struct tpl_entry *p = pool_alloc_raw(ctx->pool, na * sizeof *p);
+		uint32_t *h = pool_alloc_raw(ctx->pool, na * sizeof *h);
 		if (!p || !h)
 			return NULL;
 		if (ctx->n) {
