@@ -174,14 +174,14 @@ const char SQL_TASK_GET[] =
 	"SELECT id, COALESCE(person_id, 0), assignee_id, COALESCE(done_at, 0) FROM tasks WHERE id = $1 AND structure_id = $2";
 const char SQL_TASK_SET_DONE[] = "UPDATE tasks SET done_at = $2 WHERE id = $1";
 const char SQL_TASK_REASSIGN[] = "UPDATE tasks SET assignee_id = $2 WHERE id = $1";
-#define TASK_COLS                                                                           \
-	"t.id, t.text, t.due_date, COALESCE(t.done_at, 0), COALESCE(t.person_id, 0), "       \
-	"COALESCE(p.birth_name, ''), COALESCE(p.first_names, ''), u.display_name, t.assignee_id "
-/* The home page's open tasks: TASK_COLS' layout, without the assignee's
- * name (the reader's own) nor the users join it costs on every home page. */
+/* NULLs read as 0 and "" (db_col_int, db_col_text): no COALESCE, whose
+ * opcodes run on every row. The home page's list stops at assignee_id: its
+ * tasks are open and the reader's own. */
+#define TASK_OPEN_COLS \
+	"t.id, t.text, t.due_date, t.person_id, p.birth_name, p.first_names, t.assignee_id "
+#define TASK_COLS TASK_OPEN_COLS ", t.done_at, u.display_name "
 const char SQL_TASK_MINE[] =
-	"SELECT t.id, t.text, t.due_date, 0, COALESCE(t.person_id, 0), COALESCE(p.birth_name, ''), "
-	"COALESCE(p.first_names, ''), '', t.assignee_id FROM tasks t LEFT JOIN persons p ON p.id = t.person_id "
+	"SELECT " TASK_OPEN_COLS "FROM tasks t LEFT JOIN persons p ON p.id = t.person_id "
 	"WHERE t.assignee_id = $1 AND t.structure_id = $2 AND t.done_at IS NULL "
 	"ORDER BY t.due_date, t.id LIMIT 100";
 const char SQL_TASK_FOR_PERSON[] =

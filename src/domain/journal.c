@@ -427,7 +427,9 @@ int task_reassign(struct db *db, const struct actor *by, int64_t task_id, int64_
 	return 1;
 }
 
-static int list_tasks(struct db_stmt *st, void (*fn)(void *arg, const struct task *t), void *arg)
+/* Rows of TASK_COLS, or of TASK_OPEN_COLS when !full (no done_at, no
+ * assignee's name). */
+static int list_tasks(struct db_stmt *st, int full, void (*fn)(void *arg, const struct task *t), void *arg)
 {
 	if (!st)
 		return DB_ERR;
@@ -438,12 +440,12 @@ static int list_tasks(struct db_stmt *st, void (*fn)(void *arg, const struct tas
 			.id = db_col_int(st, 0),
 			.text = db_col_text(st, 1),
 			.due_date = db_col_text(st, 2),
-			.done_at = db_col_int(st, 3),
-			.person_id = db_col_int(st, 4),
-			.assignee = db_col_text(st, 7),
-			.assignee_id = db_col_int(st, 8),
+			.person_id = db_col_int(st, 3),
+			.assignee_id = db_col_int(st, 6),
+			.done_at = full ? db_col_int(st, 7) : 0,
+			.assignee = full ? db_col_text(st, 8) : "",
 		};
-		text_join_name(db_col_text(st, 5), db_col_text(st, 6), name, sizeof name);
+		text_join_name(db_col_text(st, 4), db_col_text(st, 5), name, sizeof name);
 		t.person_name = name;
 		fn(arg, &t);
 	}
@@ -453,11 +455,11 @@ static int list_tasks(struct db_stmt *st, void (*fn)(void *arg, const struct tas
 
 int task_list_mine(struct db *db, const struct actor *by, void (*fn)(void *arg, const struct task *t), void *arg)
 {
-	return list_tasks(db_query(db, SQL_TASK_MINE, "ii", by->user_id, by->structure_id), fn, arg);
+	return list_tasks(db_query(db, SQL_TASK_MINE, "ii", by->user_id, by->structure_id), 0, fn, arg);
 }
 
 int task_list_person(struct db *db, const struct actor *by, int64_t person_id,
 		     void (*fn)(void *arg, const struct task *t), void *arg)
 {
-	return list_tasks(db_query(db, SQL_TASK_FOR_PERSON, "ii", person_id, by->structure_id), fn, arg);
+	return list_tasks(db_query(db, SQL_TASK_FOR_PERSON, "ii", person_id, by->structure_id), 1, fn, arg);
 }
