@@ -428,7 +428,8 @@ static int pg_exec_script(struct db *db, const char *sql, struct buf *err)
 	PGresult *r = PQexec(PG(db)->conn, sql);
 	ExecStatusType st = PQresultStatus(r);
 	int rc = 0;
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+	/* An empty script (a migration for SQLite only) has nothing to do. */
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
 		rc = fail_result(db, r);
 		buf_puts(err, PG(db)->error);
 	}
