@@ -50,6 +50,18 @@ static uint32_t key_hash(const char *key, size_t len)
 	return h;
 }
 
+/* The same over a C string, its length found on the way: one pass over
+ * each name a page sets. */
+static uint32_t key_hash_len(const char *key, size_t *len)
+{
+	uint32_t h = 2166136261u;
+	const char *p = key;
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	*len = (size_t)(p - key);
+	return h;
+}
+
 static struct tpl_ctx *ctx_alloc(struct tpl_ctx *root)
 {
 	struct pool *pool = root ? root->pool : pool_new();
@@ -111,9 +123,8 @@ static struct tpl_entry *ctx_find(const struct tpl_ctx *ctx, const char *key, si
 }
 
 /* The entry for key, appended empty if absent; NULL if out of memory. */
-static struct tpl_entry *ctx_slot(struct tpl_ctx *ctx, const char *key, size_t klen)
+static struct tpl_entry *ctx_slot(struct tpl_ctx *ctx, const char *key, size_t klen, uint32_t hash)
 {
-	uint32_t hash = key_hash(key, klen);
 	struct tpl_entry *e = ctx_find(ctx, key, klen, hash);
 	if (e)
 		return e;
@@ -142,8 +153,9 @@ static struct tpl_entry *ctx_slot(struct tpl_ctx *ctx, const char *key, size_t k
 
 static void ctx_unset(struct tpl_ctx *ctx, const char *key)
 {
-	size_t klen = strlen(key);
-	struct tpl_entry *e = ctx_find(ctx, key, klen, key_hash(key, klen));
+	size_t klen;
+	uint32_t hash = key_hash_len(key, &klen);
+	struct tpl_entry *e = ctx_find(ctx, key, klen, hash);
 	if (!e)
 		return;
 	entry_free_items(e);
@@ -162,13 +174,14 @@ static void ctx_put(struct tpl_ctx *ctx, const char *key, const char *value, siz
 		ctx_unset(ctx, key);
 		return;
 	}
-	size_t klen = strlen(key);
+	size_t klen;
+	uint32_t hash = key_hash_len(key, &klen);
 	if (len > SIZE_MAX - klen - 2)
 		goto fail;
 	char *mem = pool_alloc_raw(ctx->pool, klen + len + 2);
 	if (!mem)
 		goto fail;
-	struct tpl_entry *e = ctx_slot(ctx, key, klen);
+	struct tpl_entry *e = ctx_slot(ctx, key, klen, hash);
 	if (!e)
 		goto fail;
 	memcpy(mem, key, klen + 1);
@@ -250,15 +263,16 @@ struct tpl_ctx *tpl_list_add(struct tpl_ctx *ctx, const char *key)
 {
 	if (!ctx || !key)
 		return NULL;
-	size_t klen = strlen(key);
-	struct tpl_entry *e = ctx_find(ctx, key, klen, key_hash(key, klen));
+	size_t klen;
+	uint32_t hash = key_hash_len(key, &klen);
+	struct tpl_entry *e = ctx_find(ctx, key, klen, hash);
 	char *mem = NULL;
 	if (!e || e->kind != KIND_LIST) {
 		mem = pool_alloc(ctx->pool, klen + 1);
 		if (!mem)
 			goto fail;
 		memcpy(mem, key, klen + 1);
-		e = ctx_slot(ctx, key, klen);
+		e = ctx_slot(ctx, key, klen, hash);
 		if (!e)
 			goto fail;
 		e->key = mem;
@@ -291,8 +305,9 @@ const char *tpl_get(const struct tpl_ctx *ctx, const char *key)
 {
 	if (!ctx || !key)
 		return NULL;
-	size_t klen = strlen(key);
-	const struct tpl_entry *e = ctx_find(ctx, key, klen, key_hash(key, klen));
+	size_t klen;
+	uint32_t hash = key_hash_len(key, &klen);
+	const struct tpl_entry *e = ctx_find(ctx, key, klen, hash);
 	return e && e->kind != KIND_LIST ? e->value : NULL;
 }
 
