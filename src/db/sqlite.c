@@ -1,5 +1,6 @@
 /* The SQLite backend of db.h: the embedded default. */
 #include "db/backend.h"
+#include "db/sqlite_mem.h"
 #include "core/log.h"
 
 #include <pthread.h>
@@ -75,6 +76,7 @@ static int fail(struct db *db, int rc)
 void db_global_init(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite_mem_install();
 }
 
 static void sq_close(struct db *db);
