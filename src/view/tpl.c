@@ -62,6 +62,38 @@ static uint32_t key_hash_len(const char *key, size_t *len)
 	return h;
 }
 
+static uint64_t load8(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static uint32_t load4(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+/* memcmp(a, b, n) == 0 for names, which are short: a few word
+ * comparisons (the last ones may overlap) instead of a library call. */
+static inline int same_name(const char *a, const char *b, size_t n)
+{
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8)
+			if (load8(a + i) != load8(b + i))
+				return 0;
+		return load8(a + n - 8) == load8(b + n - 8);
+	}
+	if (n >= 4)
+		return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 static struct tpl_ctx *ctx_alloc(struct tpl_ctx *root)
 {
 	struct pool *pool = root ? root->pool : pool_new();
@@ -116,7 +148,7 @@ static struct tpl_entry *ctx_find(const struct tpl_ctx *ctx, const char *key, si
 		if (ctx->hashes[i] != hash)
 			continue;
 		struct tpl_entry *e = &ctx->ents[i];
-		if (e->klen == klen && memcmp(e->key, key, klen) == 0)
+		if (e->klen == klen && same_name(e->key, key, klen))
 			return e;
 	}
 	return NULL;
@@ -239,7 +271,8 @@ void tpl_setf(struct tpl_ctx *ctx, const char *key, const char *fmt, ...)
 	}
 }
 
-/* Numbers are set on every row of every list: no printf for them. */
+/* Numbers are set on every row of every list: no printf for them, and no
+ * escaping when they are shown. */
 void tpl_set_int(struct tpl_ctx *ctx, const char *key, long long v)
 {
 	char digits[24];
@@ -251,7 +284,8 @@ void tpl_set_int(struct tpl_ctx *ctx, const char *key, long long v)
 	} while (u);
 	if (v < 0)
 		digits[--i] = '-';
-	tpl_setn(ctx, key, digits + i, sizeof digits - i);
+	/* Digits need no escaping: stored as markup, rendered without the scan. */
+	ctx_put(ctx, key, digits + i, sizeof digits - i, KIND_RAW);
 }
 
 void tpl_set_bool(struct tpl_ctx *ctx, const char *key, int v)
@@ -646,7 +680,7 @@ static const struct tpl_entry *lookup(const struct frame *f, struct node *nd)
 	for (; f; f = f->up) {
 		const struct tpl_ctx *c = f->ctx;
 		if (hint < c->n && c->hashes[hint] == nd->hash && c->ents[hint].klen == nd->len &&
-		    memcmp(c->ents[hint].key, nd->s, nd->len) == 0)
+		    same_name(c->ents[hint].key, nd->s, nd->len))
 			return &c->ents[hint];
 		const struct tpl_entry *e = ctx_find(c, nd->s, nd->len, nd->hash);
 		if (e) {
