@@ -1,6 +1,7 @@
 #include "core/pool.h"
+#include "core/thread_exit.h"
 
-#include <pthread.h>
+#include <sanitizer/asan_interface.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,8 @@ enum { CHUNK_SIZE = 8192 - sizeof(struct chunk), SPARE_MAX = 8 };
  * request instead of going back to malloc: every page takes two or three,
  * and malloc serves 8 KiB blocks from its slow path (a thousand
  * instructions each, BENCHMARKS.md, sixth session). What a thread keeps
- * is freed when it exits.
+ * is freed when it exits. Under AddressSanitizer a kept chunk's data is
+ * poisoned, so that a use after pool_free is still caught.
  */
 struct spare_chunks {
 	struct chunk *head;
@@ -33,8 +35,6 @@ struct spare_chunks {
 };
 
 static __thread struct spare_chunks spare;
-static pthread_key_t spare_key;
-static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
 
 static void spare_release(void *arg)
 {
@@ -48,12 +48,6 @@ static void spare_release(void *arg)
 	s->gone = 1;
 }
 
-static void spare_key_create(void)
-{
-	if (pthread_key_create(&spare_key, spare_release) != 0)
-		spare.gone = 1; /* no destructor: this thread keeps nothing */
-}
-
 static struct chunk *chunk_new(size_t size)
 {
 	struct chunk *c;
@@ -61,6 +55,7 @@ static struct chunk *chunk_new(size_t size)
 		c = spare.head;
 		spare.head = c->next;
 		spare.n--;
+		ASAN_UNPOISON_MEMORY_REGION(c->data, CHUNK_SIZE);
 	} else {
 		c = malloc(sizeof *c + size);
 		if (!c)
@@ -76,9 +71,8 @@ static void chunk_release(struct chunk *c)
 {
 	if (c->size == CHUNK_SIZE && spare.n < SPARE_MAX && !spare.gone) {
 		if (!spare.registered) {
-			pthread_once(&spare_once, spare_key_create);
 			spare.registered = 1;
-			if (spare.gone || pthread_setspecific(spare_key, &spare) != 0) {
+			if (thread_at_exit(spare_release, &spare) < 0) {
 				spare.gone = 1;
 				free(c);
 				return;
@@ -87,6 +81,7 @@ static void chunk_release(struct chunk *c)
 		c->next = spare.head;
 		spare.head = c;
 		spare.n++;
+		ASAN_POISON_MEMORY_REGION(c->data, CHUNK_SIZE);
 		return;
 	}
 	free(c);

@@ -13,12 +13,13 @@
  * alignment and for each block's size). Sizes up to 2 KiB are rounded to
  * six classes; larger ones go straight to malloc. A thread keeps at most
  * CACHE_MAX blocks per class; what it holds is freed when it exits.
- * Under AddressSanitizer the cache is not installed, so that SQLite's
- * memory stays checked block by block.
+ * Under AddressSanitizer a cached block is poisoned but for its link, so
+ * that a use after free is still caught.
  */
 #include "db/sqlite_mem.h"
+#include "core/thread_exit.h"
 
-#include <pthread.h>
+#include <sanitizer/asan_interface.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,7 +39,6 @@ struct thread_cache {
 };
 
 static __thread struct thread_cache cache;
-static pthread_key_t cache_key;
 
 /* 0 for up to 64 bytes, 1 for up to 128, ... 5 for up to 2048; CLASSES or
  * more beyond. */
@@ -86,6 +86,7 @@ static void *mem_malloc(int n)
 		if (b) {
 			cache.head[k] = b->next;
 			cache.count[k]--;
+			ASAN_UNPOISON_MEMORY_REGION(b, (size_t)SMALLEST << k);
 			return b;
 		}
 		size = (size_t)SMALLEST << k;
@@ -108,12 +109,17 @@ static void mem_free(void *p)
 	if (k < CLASSES && cache.count[k] < CACHE_MAX && !cache.gone) {
 		if (!cache.registered) {
 			cache.registered = 1;
-			pthread_setspecific(cache_key, &cache);
+			if (thread_at_exit(cache_empty, &cache) < 0) {
+				cache.gone = 1;
+				free(h);
+				return;
+			}
 		}
 		struct free_block *b = p;
 		b->next = cache.head[k];
 		cache.head[k] = b;
 		cache.count[k]++;
+		ASAN_POISON_MEMORY_REGION(b + 1, *h - sizeof *b);
 		return;
 	}
 	free(h);
@@ -156,7 +162,7 @@ static int mem_roundup(int n)
 static int mem_init(void *arg)
 {
 	(void)arg;
-	return pthread_key_create(&cache_key, cache_empty) == 0 ? SQLITE_OK : SQLITE_NOMEM;
+	return SQLITE_OK;
 }
 
 static void mem_shutdown(void *arg)
@@ -166,10 +172,8 @@ static void mem_shutdown(void *arg)
 
 void sqlite_mem_install(void)
 {
-#if !defined(__SANITIZE_ADDRESS__)
 	static const sqlite3_mem_methods methods = {
 		mem_malloc, mem_free, mem_realloc, mem_size, mem_roundup, mem_init, mem_shutdown, NULL,
 	};
 	sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
-#endif
 }

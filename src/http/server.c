@@ -8,6 +8,7 @@
 #include "http/http.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/thread_exit.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -154,6 +155,71 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	return st;
 }
 
+/*
+ * Page bodies are written into a buffer that grows by doubling (pages take
+ * 32 KiB: web_render reserves 16) and that libmicrohttpd frees once the
+ * page is sent. The thread that gets a 32 KiB buffer back keeps a few for
+ * its next pages: malloc serves blocks of that size from its slow path,
+ * merging its small free blocks first (2 k instructions a page,
+ * BENCHMARKS.md, sixth session).
+ */
+enum { BODY_CAP = 32 << 10, BODY_KEEP = 4 };
+
+struct spare_bodies {
+	char *data[BODY_KEEP];
+	unsigned n;
+	int registered, gone;
+};
+
+static __thread struct spare_bodies bodies;
+
+static void bodies_release(void *arg)
+{
+	struct spare_bodies *b = arg;
+	while (b->n)
+		free(b->data[--b->n]);
+	b->gone = 1;
+}
+
+/* An empty body, with a kept buffer when the thread has one. */
+static void body_take(struct buf *b)
+{
+	buf_init(b, 0);
+	if (bodies.n) {
+		b->data = bodies.data[--bodies.n];
+		b->cap = BODY_CAP;
+		b->data[0] = '\0';
+	}
+}
+
+/* libmicrohttpd's callback for a body of BODY_CAP bytes it has sent. */
+static void body_release(void *data)
+{
+	if (!bodies.gone && bodies.n < BODY_KEEP) {
+		if (!bodies.registered) {
+			bodies.registered = 1;
+			if (thread_at_exit(bodies_release, &bodies) < 0)
+				bodies.gone = 1;
+		}
+		if (!bodies.gone) {
+			bodies.data[bodies.n++] = data;
+			return;
+		}
+	}
+	free(data);
+}
+
+/* A body that was not handed to libmicrohttpd. */
+static void body_drop(struct buf *b)
+{
+	if (b->cap == BODY_CAP) {
+		body_release(b->data);
+		buf_init(b, 0);
+	} else {
+		buf_free(b);
+	}
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -165,7 +231,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		return;
 	track_restart(conn);
 	buf_free(&st->req.body);
-	buf_free(&st->resp.body);
+	body_drop(&st->resp.body);
 	pool_free(st->req.pool);
 	*req_cls = NULL;
 }
@@ -235,7 +301,7 @@ static void start_request(struct http_server *s, struct conn_state *st, struct M
 		     s->cfg.accepts_upload(req->method, req->path);
 	buf_init(&req->body, upload && s->cfg.max_upload_bytes ? s->cfg.max_upload_bytes : s->cfg.max_body_bytes);
 	req->form_limit = s->cfg.max_body_bytes;
-	buf_init(&st->resp.body, 0);
+	body_take(&st->resp.body);
 	st->resp.status = 200;
 	set_client(s, conn, req);
 
@@ -292,8 +358,10 @@ static enum MHD_Result send_response(struct http_server *s, struct MHD_Connectio
 						    MHD_RESPMEM_PERSISTENT);
 	} else {
 		size_t len;
+		int keep = resp->body.cap == BODY_CAP;
 		char *body = buf_detach(&resp->body, &len);
-		r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		r = keep ? MHD_create_response_from_buffer_with_free_callback(len, body, body_release)
+			 : MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 		if (!r)
 			free(body);
 	}

@@ -15,6 +15,7 @@ void unit_register(struct unit_test *t)
 
 int main(int argc, char **argv)
 {
+	db_global_init(); /* as lien does: SQLite's allocator below (db/sqlite_mem.c) */
 	/* Registration order is reversed; reverse again so files run in order. */
 	struct unit_test *rev = NULL;
 	while (tests_head) {
