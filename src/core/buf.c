@@ -118,27 +118,50 @@ const char *buf_cstr(const struct buf *b)
 static const unsigned char HTML_SPECIAL[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
 static const char *const HTML_ENTITY[] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
 
+typedef unsigned char v16 __attribute__((vector_size(16)));
+typedef uint64_t v2x64 __attribute__((vector_size(16)));
+
+/* Index of the first byte of v that HTML escaping replaces, or 16. A lane
+ * that matches is all ones: the lowest set bit tells which (little-endian
+ * lane order). */
+static size_t first_special(v16 v)
+{
+	v2x64 hit = (v2x64)((v16)(v == '&') | (v16)(v == '<') | (v16)(v == '>') | (v16)(v == '"') |
+			    (v16)(v == '\''));
+	if (hit[0])
+		return (size_t)__builtin_ctzll(hit[0]) / 8;
+	if (hit[1])
+		return 8 + (size_t)__builtin_ctzll(hit[1]) / 8;
+	return 16;
+}
+
 /* Index of the first byte of s[0..n) that HTML escaping replaces, or n.
  * Pages escape every value they show, and most values have nothing to
  * replace: 16 bytes are compared at a time (GCC vector extensions, SSE2 on
- * x86-64), the tail one by one. */
+ * x86-64), the tail copied into zeroed lanes (a zero is never replaced). */
 size_t html_special_span(const char *s, size_t n)
 {
-	typedef unsigned char v16 __attribute__((vector_size(16)));
-	typedef uint64_t v2 __attribute__((vector_size(16)));
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	size_t i = 0;
+	while (i < n && !HTML_SPECIAL[(unsigned char)s[i]])
+		i++;
+	return i;
+#else
 	size_t i = 0;
 	for (; i + 16 <= n; i += 16) {
 		v16 v;
 		memcpy(&v, s + i, sizeof v);
-		v16 hit = (v16)(v == '&') | (v16)(v == '<') | (v16)(v == '>') | (v16)(v == '"') |
-			  (v16)(v == '\'');
-		v2 h = (v2)hit;
-		if (h[0] | h[1])
-			break;
+		size_t k = first_special(v);
+		if (k < 16)
+			return i + k;
 	}
-	while (i < n && !HTML_SPECIAL[(unsigned char)s[i]])
-		i++;
-	return i;
+	if (i == n)
+		return n;
+	v16 tail = {0};
+	memcpy(&tail, s + i, n - i);
+	size_t k = first_special(tail);
+	return k < n - i ? i + k : n;
+#endif
 }
 
 int buf_append_html(struct buf *b, const char *s, size_t n)

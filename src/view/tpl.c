@@ -155,7 +155,8 @@ static struct tpl_entry *ctx_find(const struct tpl_ctx *ctx, const char *key, si
 }
 
 /* The entry for key, appended empty if absent; NULL if out of memory. */
-static struct tpl_entry *ctx_slot(struct tpl_ctx *ctx, const char *key, size_t klen, uint32_t hash)
+static inline __attribute__((always_inline)) struct tpl_entry *ctx_slot(struct tpl_ctx *ctx, const char *key,
+									  size_t klen, uint32_t hash)
 {
 	struct tpl_entry *e = ctx_find(ctx, key, klen, hash);
 	if (e)
@@ -674,7 +675,8 @@ struct render {
  * root context holds dozens of keys, and list items look names up there).
  * The hint is shared by the threads rendering the template: relaxed atomic
  * accesses, a stale value only costs the scan. */
-static const struct tpl_entry *lookup(const struct frame *f, struct node *nd)
+static inline __attribute__((always_inline)) const struct tpl_entry *lookup(const struct frame *f,
+									       struct node *nd)
 {
 	unsigned hint = __atomic_load_n(&nd->hint, __ATOMIC_RELAXED);
 	for (; f; f = f->up) {
