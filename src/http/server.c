@@ -495,7 +495,6 @@ struct http_server *http_start(const struct http_config *cfg, http_handler_fn ha
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		MHD_OPTION_ARRAY, cfg->tls_cert_file ? tls_opts : tls_opts + 2,
 		MHD_OPTION_END);
 	if (!s->daemon) {
