@@ -11,8 +11,11 @@
 #include "core/thread_exit.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,28 @@ struct conn_track {
 	char ip[INET6_ADDRSTRLEN]; /* the peer's address, formatted once per connection */
 };
 
+/*
+ * Lingering close. A body announced too large is answered at once (413)
+ * while the client is still sending it; libmicrohttpd then closes the
+ * socket with that data unread, the kernel resets the connection, and the
+ * client may lose the answer before reading it (up to half of the 1 MB
+ * posts over loopback). As nginx does, a duplicate of the socket is kept by
+ * one thread that ends our side and reads and drops what still comes, until
+ * the client closes, LINGER_MS pass or LINGER_BYTES were read.
+ */
+enum { LINGER_MAX = 32, LINGER_MS = 5000, LINGER_BYTES = 64 << 20 };
+
+struct lingering {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	int fd[LINGER_MAX];
+	int64_t until[LINGER_MAX]; /* clock_mono_us */
+	int64_t left[LINGER_MAX];  /* bytes still accepted */
+	int n;
+	int stop;
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	http_handler_fn handler;
@@ -40,6 +65,7 @@ struct http_server {
 	struct conn_track *conns;
 	pthread_t watchdog;
 	int stopping;
+	struct lingering linger;
 };
 
 static struct conn_track *track_of(struct MHD_Connection *conn)
@@ -132,7 +158,79 @@ struct conn_state {
 	int started;
 	int responded;
 	int error_status;  /* 413 when the body passed the limit */
+	int answered_early; /* before the body was read: linger on close */
 };
+
+static void *linger_loop(void *arg)
+{
+	struct lingering *l = arg;
+	static char sink[16384]; /* only this thread reads into it */
+	pthread_mutex_lock(&l->mu);
+	while (!l->stop) {
+		if (l->n == 0) {
+			pthread_cond_wait(&l->cv, &l->mu);
+			continue;
+		}
+		struct pollfd p[LINGER_MAX];
+		nfds_t n = (nfds_t)l->n;
+		for (nfds_t i = 0; i < n; i++)
+			p[i] = (struct pollfd){.fd = l->fd[i], .events = POLLIN};
+		pthread_mutex_unlock(&l->mu);
+		poll(p, n, 100);
+		int64_t now = clock_mono_us();
+		pthread_mutex_lock(&l->mu);
+		/* Sockets added meanwhile are past n; removing i moves the last one
+		 * into its place, and i is not looked at again. */
+		for (nfds_t i = n; i-- > 0;) {
+			int done = now > l->until[i] || l->left[i] <= 0;
+			if (!done && p[i].revents) {
+				ssize_t r = recv(l->fd[i], sink, sizeof sink, MSG_DONTWAIT);
+				if (r > 0)
+					l->left[i] -= r;
+				else if (r == 0 || (errno != EAGAIN && errno != EINTR))
+					done = 1;
+			}
+			if (done) {
+				close(l->fd[i]);
+				l->n--;
+				l->fd[i] = l->fd[l->n];
+				l->until[i] = l->until[l->n];
+				l->left[i] = l->left[l->n];
+			}
+		}
+	}
+	for (int i = 0; i < l->n; i++)
+		close(l->fd[i]);
+	l->n = 0;
+	pthread_mutex_unlock(&l->mu);
+	return NULL;
+}
+
+/* Keeps the connection's socket open for linger_loop once libmicrohttpd
+ * has sent the answer; without room, it closes as before. */
+static void linger_add(struct http_server *s, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!ci)
+		return;
+	int fd = fcntl(ci->connect_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	shutdown(fd, SHUT_WR); /* the answer is sent: the client reads it, then an end */
+	struct lingering *l = &s->linger;
+	pthread_mutex_lock(&l->mu);
+	if (l->n < LINGER_MAX && !l->stop) {
+		l->fd[l->n] = fd;
+		l->until[l->n] = clock_mono_us() + LINGER_MS * 1000;
+		l->left[l->n] = LINGER_BYTES;
+		l->n++;
+		fd = -1;
+		pthread_cond_signal(&l->cv);
+	}
+	pthread_mutex_unlock(&l->mu);
+	if (fd >= 0)
+		close(fd);
+}
 
 static const char CSP[] =
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -223,12 +321,11 @@ static void body_drop(struct buf *b)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)conn;
-	(void)toe;
 	struct conn_state *st = *req_cls;
 	if (!st)
 		return;
+	if (st->answered_early && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		linger_add(cls, conn);
 	track_restart(conn);
 	buf_free(&st->req.body);
 	body_drop(&st->resp.body);
@@ -415,8 +512,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		start_request(s, st, conn, url, method);
 		/* A body announced too large is refused at once, not after it
 		 * has been received (libmicrohttpd then closes the connection). */
-		if (st->error_status == 413)
+		if (st->error_status == 413) {
+			st->answered_early = 1;
 			return respond(s, conn, st);
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -506,6 +605,9 @@ struct http_server *http_start(const struct http_config *cfg, http_handler_fn ha
 		return NULL;
 	}
 	pthread_create(&s->watchdog, NULL, watchdog, s);
+	pthread_mutex_init(&s->linger.mu, NULL);
+	pthread_cond_init(&s->linger.cv, NULL);
+	pthread_create(&s->linger.thread, NULL, linger_loop, &s->linger);
 	return s;
 }
 
@@ -522,6 +624,11 @@ void http_stop(struct http_server *s)
 	s->stopping = 1;
 	pthread_join(s->watchdog, NULL);
 	MHD_stop_daemon(s->daemon);
+	pthread_mutex_lock(&s->linger.mu);
+	s->linger.stop = 1;
+	pthread_cond_signal(&s->linger.cv);
+	pthread_mutex_unlock(&s->linger.mu);
+	pthread_join(s->linger.thread, NULL);
 	free(s->tls_cert);
 	free(s->tls_key);
 	free(s);
