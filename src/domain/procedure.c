@@ -1,6 +1,7 @@
 #include "domain/procedure.h"
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/pool.h"
 #include "core/text.h"
 #include "db/queries.h"
 #include "domain/audit.h"
@@ -849,29 +850,67 @@ fail:
 	return -1;
 }
 
+static int due_cmp(const void *a, const void *b)
+{
+	const struct due_item *x = a, *y = b;
+	int c = strcmp(x->date, y->date);
+	if (c == 0)
+		c = strcmp(x->kind, y->kind);
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+enum { DUE_MAX = 100 };
+
 int procedure_due(struct db *db, const struct actor *by, int days, void (*fn)(void *arg, const struct due_item *d),
 		  void *arg)
 {
 	char today[11], until[11];
 	date_today(today);
 	date_add(today, 0, days, until);
-	struct db_stmt *st = db_query(db, SQL_PROCEDURE_DUE, "iiss", by->user_id, by->structure_id, until, today);
-	if (!st)
+	struct pool *pool = pool_new();
+	struct db_stmt *st = pool ? db_query(db, SQL_PROCEDURE_DUE, "iiss", by->user_id, by->structure_id, until, today)
+				  : NULL;
+	if (!st) {
+		pool_free(pool);
 		return DB_ERR;
+	}
+	/* The rows come arm by arm: kept, then sorted by date. */
+	struct due_item *items = NULL;
+	size_t n = 0, cap = 0;
 	int rc;
 	while ((rc = db_step(st)) == 1) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct due_item *p = pool_alloc_raw(pool, ncap * sizeof *p);
+			if (!p) {
+				rc = DB_ERR;
+				break;
+			}
+			if (n)
+				memcpy(p, items, n * sizeof *p);
+			items = p;
+			cap = ncap;
+		}
 		char name[300];
 		text_join_name(db_col_text(st, 5), db_col_text(st, 6), name, sizeof name); /* as in the tasks */
-		struct due_item d = {
-			.id = db_col_int(st, 0),
-			.person_id = db_col_int(st, 1),
-			.kind = db_col_text(st, 2),
-			.date = db_col_text(st, 3),
-			.subject = db_col_text(st, 4),
-			.person_name = name,
-		};
-		fn(arg, &d);
+		struct due_item *d = &items[n++];
+		d->id = db_col_int(st, 0);
+		d->person_id = db_col_int(st, 1);
+		d->kind = pool_strdup(pool, db_col_text(st, 2));
+		d->date = pool_strdup(pool, db_col_text(st, 3));
+		d->subject = pool_strdup(pool, db_col_text(st, 4));
+		d->person_name = pool_strdup(pool, name);
+		if (!d->kind || !d->date || !d->subject || !d->person_name) {
+			rc = DB_ERR;
+			break;
+		}
 	}
 	db_done(st);
+	if (rc == 0) {
+		qsort(items, n, sizeof *items, due_cmp);
+		for (size_t i = 0; i < n && i < DUE_MAX; i++)
+			fn(arg, &items[i]);
+	}
+	pool_free(pool);
 	return rc;
 }

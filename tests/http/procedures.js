@@ -247,6 +247,16 @@ module.exports = function procedureTests(h) {
 		has(due, `href="/demarches/${d}"`, 'Échéances: the démarche due in 7 days');
 		has(due, dayFr(7), 'Échéances: its date');
 		hasNot(due, `href="/demarches/${later}"`, 'Échéances: a démarche due in 40 days');
+		/* The three kinds of reminder come from separate queries: one list, by date. */
+		const renew = await createProcedureOk('d.ts', p, { organism: 'caf', domain: 'logement', subject: 'Aide au logement à renouveler',
+			status: 'accordee', renewal_on: dayFr(3) }, 'a démarche to renew in 3 days');
+		const late = await createProcedureOk('d.ts', p, { organism: 'cpam', domain: 'social_sante', subject: 'Réponse en retard',
+			status: 'en_attente', opened_on: dayFr(-10), answer_due_on: dayFr(-2) }, 'an answer due 2 days ago');
+		const sorted = section((await get('d.ts', '/')).body, 'echeances');
+		const at = (id) => sorted.indexOf(`href="/demarches/${id}"`);
+		assert(at(late) >= 0 && at(late) < at(renew) && at(renew) < at(d),
+			`Échéances by date: 2 days late, renewal in 3 days, answer in 7 days (positions ${at(late)}, ${at(renew)}, ${at(d)})`);
+		has(sorted, '(dépassée)', 'Échéances: the late answer is marked');
 		/* A colleague who neither created the démarche nor follows the file. */
 		const other = await get('d.ts2', '/');
 		status(other, 200, 'home page of a colleague');
