@@ -217,9 +217,8 @@ static void ctx_put(struct tpl_ctx *ctx, const char *key, const char *value, siz
 	struct tpl_entry *e = ctx_slot(ctx, key, klen, hash);
 	if (!e)
 		goto fail;
-	memcpy(mem, key, klen + 1);
-	if (len)
-		memcpy(mem + klen + 1, value, len);
+	copy_short(mem, key, klen + 1);
+	copy_short(mem + klen + 1, value, len);
 	mem[klen + 1 + len] = '\0';
 	entry_free_items(e);
 	e->key = mem;

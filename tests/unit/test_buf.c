@@ -129,3 +129,20 @@ TEST(u64set_add_has_grow)
 	u64set_free(&s);
 	CHECK(!u64set_has(&s, 7));
 }
+
+TEST(buf_copy_short_every_length)
+{
+	/* The overlapping word copies must write exactly n bytes, for every n. */
+	char src[48], dst[64], ref[64];
+	for (int i = 0; i < 48; i++)
+		src[i] = (char)('a' + i % 26);
+	int ok = 1;
+	for (size_t n = 0; n <= 40; n++) {
+		memset(dst, '#', sizeof dst);
+		memset(ref, '#', sizeof ref);
+		copy_short(dst + 3, src + 1, n);
+		memcpy(ref + 3, src + 1, n);
+		ok &= memcmp(dst, ref, sizeof dst) == 0;
+	}
+	CHECK(ok);
+}
