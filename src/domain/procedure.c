@@ -907,7 +907,8 @@ int procedure_due(struct db *db, const struct actor *by, int days, void (*fn)(vo
 	}
 	db_done(st);
 	if (rc == 0) {
-		qsort(items, n, sizeof *items, due_cmp);
+		if (n > 1) /* items is NULL when there are none */
+			qsort(items, n, sizeof *items, due_cmp);
 		for (size_t i = 0; i < n && i < DUE_MAX; i++)
 			fn(arg, &items[i]);
 	}
