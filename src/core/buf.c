@@ -158,7 +158,7 @@ size_t html_special_span(const char *s, size_t n)
 	if (i == n)
 		return n;
 	v16 tail = {0};
-	memcpy(&tail, s + i, n - i);
+	copy_short(&tail, s + i, (n - i) & 15); /* n - i < 16: the mask only says so */
 	size_t k = first_special(tail);
 	return k < n - i ? i + k : n;
 #endif
