@@ -31,7 +31,7 @@ enum { CHUNK_SIZE = 8192 - sizeof(struct chunk), SPARE_MAX = 8 };
 struct spare_chunks {
 	struct chunk *head;
 	unsigned n;
-	int registered, gone;
+	enum thread_cache_state state;
 };
 
 static __thread struct spare_chunks spare;
@@ -45,7 +45,7 @@ static void spare_release(void *arg)
 		free(c);
 	}
 	s->n = 0;
-	s->gone = 1;
+	s->state = THREAD_GONE;
 }
 
 static struct chunk *chunk_new(size_t size)
@@ -69,15 +69,7 @@ static struct chunk *chunk_new(size_t size)
 
 static void chunk_release(struct chunk *c)
 {
-	if (c->size == CHUNK_SIZE && spare.n < SPARE_MAX && !spare.gone) {
-		if (!spare.registered) {
-			spare.registered = 1;
-			if (thread_at_exit(spare_release, &spare) < 0) {
-				spare.gone = 1;
-				free(c);
-				return;
-			}
-		}
+	if (c->size == CHUNK_SIZE && spare.n < SPARE_MAX && thread_keeps(&spare.state, spare_release, &spare)) {
 		c->next = spare.head;
 		spare.head = c;
 		spare.n++;

@@ -34,8 +34,7 @@ struct free_block {
 struct thread_cache {
 	struct free_block *head[CLASSES];
 	unsigned count[CLASSES];
-	int registered; /* the destructor will empty it */
-	int gone;       /* the thread is exiting: free at once */
+	enum thread_cache_state state;
 };
 
 static __thread struct thread_cache cache;
@@ -72,7 +71,7 @@ static void cache_empty(void *arg)
 		c->head[k] = NULL;
 		c->count[k] = 0;
 	}
-	c->gone = 1;
+	c->state = THREAD_GONE;
 }
 
 static void *mem_malloc(int n)
@@ -106,15 +105,7 @@ static void mem_free(void *p)
 		return;
 	size_t *h = head_of(p);
 	unsigned k = size_class(*h);
-	if (k < CLASSES && cache.count[k] < CACHE_MAX && !cache.gone) {
-		if (!cache.registered) {
-			cache.registered = 1;
-			if (thread_at_exit(cache_empty, &cache) < 0) {
-				cache.gone = 1;
-				free(h);
-				return;
-			}
-		}
+	if (k < CLASSES && cache.count[k] < CACHE_MAX && thread_keeps(&cache.state, cache_empty, &cache)) {
 		struct free_block *b = p;
 		b->next = cache.head[k];
 		cache.head[k] = b;

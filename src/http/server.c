@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sanitizer/asan_interface.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,7 +267,7 @@ enum { BODY_CAP = 32 << 10, BODY_KEEP = 4 };
 struct spare_bodies {
 	char *data[BODY_KEEP];
 	unsigned n;
-	int registered, gone;
+	enum thread_cache_state state;
 };
 
 static __thread struct spare_bodies bodies;
@@ -276,7 +277,7 @@ static void bodies_release(void *arg)
 	struct spare_bodies *b = arg;
 	while (b->n)
 		free(b->data[--b->n]);
-	b->gone = 1;
+	b->state = THREAD_GONE;
 }
 
 /* An empty body, with a kept buffer when the thread has one. */
@@ -286,6 +287,7 @@ static void body_take(struct buf *b)
 	if (bodies.n) {
 		b->data = bodies.data[--bodies.n];
 		b->cap = BODY_CAP;
+		ASAN_UNPOISON_MEMORY_REGION(b->data, BODY_CAP);
 		b->data[0] = '\0';
 	}
 }
@@ -293,16 +295,10 @@ static void body_take(struct buf *b)
 /* libmicrohttpd's callback for a body of BODY_CAP bytes it has sent. */
 static void body_release(void *data)
 {
-	if (!bodies.gone && bodies.n < BODY_KEEP) {
-		if (!bodies.registered) {
-			bodies.registered = 1;
-			if (thread_at_exit(bodies_release, &bodies) < 0)
-				bodies.gone = 1;
-		}
-		if (!bodies.gone) {
-			bodies.data[bodies.n++] = data;
-			return;
-		}
+	if (bodies.n < BODY_KEEP && thread_keeps(&bodies.state, bodies_release, &bodies)) {
+		bodies.data[bodies.n++] = data;
+		ASAN_POISON_MEMORY_REGION(data, BODY_CAP); /* a use after sending is still caught */
+		return;
 	}
 	free(data);
 }
