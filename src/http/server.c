@@ -165,7 +165,7 @@ struct conn_state {
 static void *linger_loop(void *arg)
 {
 	struct lingering *l = arg;
-	static char sink[16384]; /* only this thread reads into it */
+	char sink[16384];
 	pthread_mutex_lock(&l->mu);
 	while (!l->stop) {
 		if (l->n == 0) {
