@@ -4,10 +4,11 @@
 #   sh bench/run.sh            (after `make lien`; `make bench` does both)
 #
 # Environment:
-#   BENCH_SECONDS      length of each measurement (default 10)
+#   BENCH_SECONDS      length of each measurement (default 8)
 #   BENCH_WARMUP       warm-up before each measurement, seconds (default 2)
 #   BENCH_CONNECTIONS  wrk connections (default 64)
-#   BENCH_ROUNDS       rounds; with more than one, medians are printed too (default 1)
+#   BENCH_ROUNDS       rounds; with more than one, medians are printed too (default 3:
+#                      the machine's speed drifts, one round can land in a slow minute)
 #   LIEN_BIN           the binary to measure (default build/lien)
 #   BENCH_LIEN_ARGS    more options for lien serve (e.g. "--threads 4")
 #
@@ -26,10 +27,10 @@ set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 LIEN=${LIEN_BIN:-build/lien}
-SECS=${BENCH_SECONDS:-10}
+SECS=${BENCH_SECONDS:-8}
 WARM=${BENCH_WARMUP:-2}
 CONNS=${BENCH_CONNECTIONS:-64}
-ROUNDS=${BENCH_ROUNDS:-1}
+ROUNDS=${BENCH_ROUNDS:-3}
 USER_ID=travailleur.demo
 USER_PW=Lavande-Verte-2026
 
