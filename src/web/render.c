@@ -11,10 +11,15 @@
  * shown by role (nav_structure, nav_head, nav_worker); this table says which
  * one is the current page: nav_<index> is set for the link whose address is
  * the path or a parent of it. */
-static const char *const NAV_HREF[] = {
-	"/", "/personnes", "/agenda", "/rappels", "/annuaire",
-	"/rapports/activite", "/mon-activite", "/utilisateurs", "/journal", "/compte",
+#define NAV(href) {href, sizeof href - 1}
+static const struct {
+	const char *href;
+	size_t len;
+} NAV_HREF[] = {
+	NAV("/"), NAV("/personnes"), NAV("/agenda"), NAV("/rappels"), NAV("/annuaire"),
+	NAV("/rapports/activite"), NAV("/mon-activite"), NAV("/utilisateurs"), NAV("/journal"), NAV("/compte"),
 };
+#undef NAV
 
 static void nav_values(struct web *w)
 {
@@ -25,10 +30,13 @@ static void nav_values(struct web *w)
 	tpl_set_bool(t, "nav_head", role == ROLE_RESPONSABLE);
 	tpl_set_bool(t, "nav_worker", role == ROLE_TRAVAILLEUR_SOCIAL);
 	const char *path = w->req->path;
+	size_t plen = strlen(path);
 	for (size_t i = 0; i < sizeof NAV_HREF / sizeof NAV_HREF[0]; i++) {
-		size_t len = strlen(NAV_HREF[i]);
-		if (strcmp(path, NAV_HREF[i]) == 0 ||
-		    (len > 1 && strncmp(path, NAV_HREF[i], len) == 0 && path[len] == '/')) {
+		const char *href = NAV_HREF[i].href;
+		size_t len = NAV_HREF[i].len;
+		/* Every page asks: the second byte settles most links without a call. */
+		if (plen >= len && path[1] == href[1] && memcmp(path, href, len) == 0 &&
+		    (plen == len || (len > 1 && path[len] == '/'))) {
 			static const char key[][6] = {"nav_0", "nav_1", "nav_2", "nav_3", "nav_4",
 						      "nav_5", "nav_6", "nav_7", "nav_8", "nav_9"};
 			tpl_set_bool(t, key[i], 1);
