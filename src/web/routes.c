@@ -146,7 +146,7 @@ static int pattern_match(const char *pat, const char *path, int64_t *id, int64_t
 	while (*pat) {
 		if (pat[0] == '*' && pat[1] == '\0')
 			return *path != '\0';
-		if (strncmp(pat, "{id}", 4) == 0) {
+		if (pat[0] == '{' && strncmp(pat, "{id}", 4) == 0) {
 			const char *end = path;
 			while (*end >= '0' && *end <= '9')
 				end++;
