@@ -41,17 +41,17 @@ FLAGS="-fsanitize=fuzzer,address,undefined -g -O1 -std=c17 -D_GNU_SOURCE -Wall -
 
 sources() {
 	case "$1" in
-	tpl) echo "src/view/tpl.c src/core/buf.c src/core/pool.c src/core/embedded.c $B/gen/embedded.c" ;;
-	form) echo "src/http/form.c src/core/pool.c src/core/buf.c" ;;
+	tpl) echo "src/view/tpl.c src/core/buf.c src/core/pool.c src/core/thread_exit.c src/core/embedded.c $B/gen/embedded.c" ;;
+	form) echo "src/http/form.c src/core/pool.c src/core/thread_exit.c src/core/buf.c" ;;
 	date) echo "src/core/clock.c src/core/buf.c" ;;
 	csv) echo "src/core/csv.c src/core/buf.c" ;;
 	hours) echo "src/core/hours.c src/core/clock.c src/core/buf.c" ;;
-	multipart) echo "src/http/form.c src/core/pool.c src/core/buf.c" ;;
+	multipart) echo "src/http/form.c src/core/pool.c src/core/thread_exit.c src/core/buf.c" ;;
 	phone) echo "src/core/gsm.c src/core/buf.c" ;;
 	# The whole database layer but the backups, whatever its backends are.
 	directory_json) echo "src/domain/directory_import.c src/domain/directory.c src/domain/commune.c
 		src/domain/audit.c src/domain/domain.c $(ls src/db/*.c | grep -v backup.c) src/core/buf.c
-		src/core/clock.c src/core/crypto.c src/core/csv.c src/core/fdio.c src/core/embedded.c src/core/log.c src/core/pool.c
+		src/core/clock.c src/core/crypto.c src/core/csv.c src/core/fdio.c src/core/embedded.c src/core/log.c src/core/pool.c src/core/thread_exit.c
 		src/core/text.c src/core/u64set.c $B/gen/embedded.c" ;;
 	*) return 1 ;;
 	esac
