@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -67,6 +68,9 @@ struct http_server {
 	pthread_t watchdog;
 	int stopping;
 	struct lingering linger;
+	int listen_fd;
+	int wake_fd; /* eventfd: tells the accepting thread to stop */
+	pthread_t acceptor;
 };
 
 static struct conn_track *track_of(struct MHD_Connection *conn)
@@ -527,6 +531,57 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 	return respond(s, conn, st);
 }
 
+/*
+ * Connections are accepted by one thread of ours, not by libmicrohttpd's
+ * workers: each worker accepting for itself split them unevenly (64
+ * connections measured from 32/32 to 1/63), and one thread then served most
+ * clients while the other idled. MHD_add_connection gives a socket to the
+ * worker of its number modulo the pool size, and the kernel hands out the
+ * lowest free number, so the split stays even as connections come and go.
+ */
+static void *accept_loop(void *arg)
+{
+	struct http_server *s = arg;
+	struct pollfd p[2] = {{.fd = s->listen_fd, .events = POLLIN}, {.fd = s->wake_fd, .events = POLLIN}};
+	while (!s->stopping) {
+		struct sockaddr_storage sa;
+		socklen_t len = sizeof sa;
+		int fd = accept4(s->listen_fd, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			/* Refused (over a limit): libmicrohttpd closes the socket. */
+			MHD_add_connection(s->daemon, fd, (struct sockaddr *)&sa, len);
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			poll(p, 2, -1); /* the next connection, or the stop */
+		} else if (errno != EINTR && errno != ECONNABORTED) {
+			/* Out of descriptors or memory: the listening socket stays
+			 * readable, so wait (as nginx does) rather than spin. */
+			log_warn("http: accept : %s", strerror(errno));
+			poll(p + 1, 1, 500);
+		}
+	}
+	return NULL;
+}
+
+/* The listening socket, non-blocking; -1 with a message in err. Not
+ * SO_REUSEPORT: a second server on the same port must fail, not share it. */
+static int listen_on(const struct sockaddr_in *addr, const struct http_config *cfg, struct buf *err)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(fd, (const struct sockaddr *)addr, sizeof *addr) < 0 || listen(fd, SOMAXCONN) < 0) {
+		int e = errno;
+		buf_appendf(err, "impossible d'écouter sur %s:%u : %s", cfg->listen_addr, cfg->port,
+			    e == EADDRINUSE ? "port déjà utilisé"
+			    : e == EACCES   ? "permission refusée (port réservé ?)"
+					    : strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static char *read_file(const char *path, struct buf *err)
 {
 	FILE *f = fopen(path, "rb");
@@ -541,6 +596,16 @@ static char *read_file(const char *path, struct buf *err)
 		buf_append(&b, tmp, n);
 	fclose(f);
 	return buf_detach(&b, NULL);
+}
+
+static struct http_server *start_failed(struct http_server *s)
+{
+	close(s->listen_fd);
+	close(s->wake_fd);
+	free(s->tls_cert);
+	free(s->tls_key);
+	free(s);
+	return NULL;
 }
 
 struct http_server *http_start(const struct http_config *cfg, http_handler_fn handler, struct buf *err)
@@ -563,15 +628,22 @@ struct http_server *http_start(const struct http_config *cfg, http_handler_fn ha
 		free(s);
 		return NULL;
 	}
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_NO_LISTEN_SOCKET;
+	s->listen_fd = listen_on(&addr, cfg, err);
+	if (s->listen_fd < 0) {
+		free(s);
+		return NULL;
+	}
+	s->wake_fd = eventfd(0, EFD_CLOEXEC);
+	if (s->wake_fd < 0) {
+		buf_appendf(err, "eventfd : %s", strerror(errno));
+		return start_failed(s);
+	}
 	if (cfg->tls_cert_file) {
 		s->tls_cert = read_file(cfg->tls_cert_file, err);
 		s->tls_key = s->tls_cert ? read_file(cfg->tls_key_file, err) : NULL;
-		if (!s->tls_key) {
-			free(s->tls_cert);
-			free(s);
-			return NULL;
-		}
+		if (!s->tls_key)
+			return start_failed(s);
 		flags |= MHD_USE_TLS;
 	}
 	struct MHD_OptionItem tls_opts[] = {
@@ -581,7 +653,6 @@ struct http_server *http_start(const struct http_config *cfg, http_handler_fn ha
 	};
 	s->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_access, s,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 2),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_per_ip,
@@ -593,13 +664,11 @@ struct http_server *http_start(const struct http_config *cfg, http_handler_fn ha
 		MHD_OPTION_ARRAY, cfg->tls_cert_file ? tls_opts : tls_opts + 2,
 		MHD_OPTION_END);
 	if (!s->daemon) {
-		buf_appendf(err, "impossible d'écouter sur %s:%u (port déjà utilisé, ou certificat TLS invalide ?)",
-			    cfg->listen_addr, cfg->port);
-		free(s->tls_cert);
-		free(s->tls_key);
-		free(s);
-		return NULL;
+		buf_puts(err, cfg->tls_cert_file ? "le serveur HTTP n'a pas démarré (certificat ou clé TLS invalide ?)"
+						 : "le serveur HTTP n'a pas démarré");
+		return start_failed(s);
 	}
+	pthread_create(&s->acceptor, NULL, accept_loop, s);
 	pthread_create(&s->watchdog, NULL, watchdog, s);
 	pthread_mutex_init(&s->linger.mu, NULL);
 	pthread_cond_init(&s->linger.cv, NULL);
@@ -609,8 +678,9 @@ struct http_server *http_start(const struct http_config *cfg, http_handler_fn ha
 
 unsigned http_bound_port(struct http_server *s)
 {
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	return di ? di->port : 0;
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	return getsockname(s->listen_fd, (struct sockaddr *)&a, &len) == 0 ? ntohs(a.sin_port) : 0;
 }
 
 void http_stop(struct http_server *s)
@@ -618,8 +688,14 @@ void http_stop(struct http_server *s)
 	if (!s)
 		return;
 	s->stopping = 1;
+	uint64_t one = 1;
+	if (write(s->wake_fd, &one, sizeof one) < 0)
+		log_warn("http: eventfd : %s", strerror(errno));
+	pthread_join(s->acceptor, NULL);
 	pthread_join(s->watchdog, NULL);
 	MHD_stop_daemon(s->daemon);
+	close(s->listen_fd);
+	close(s->wake_fd);
 	pthread_mutex_lock(&s->linger.mu);
 	s->linger.stop = 1;
 	pthread_cond_signal(&s->linger.cv);
