@@ -16,6 +16,28 @@ static const char SQL_WAL_READ[] = "SELECT count(*) FROM wal_test";
 
 enum { WRITES = 1200, BLOB = 64 * 1024, CHECKPOINT_EVERY = 40 };
 
+/* A migrated scratch database with the test's table, whose path the
+ * threads' own connections (db_thread, set up as the server's) open;
+ * NULL with the reason on stderr. */
+static struct db *scratch_shared(char *path, size_t n, const char *create_table)
+{
+	struct db *db = unit_scratch_db(path, n);
+	if (db && db_exec(db, create_table, "") < 0) {
+		unit_drop_db(db, path);
+		return NULL;
+	}
+	if (db)
+		db_thread_set_url(path);
+	return db;
+}
+
+static void scratch_shared_drop(struct db *db, const char *path)
+{
+	db_thread_close();
+	db_thread_set_url(NULL);
+	unit_drop_db(db, path);
+}
+
 struct reader {
 	int stop; /* atomic */
 	long reads;
@@ -61,13 +83,11 @@ static long long file_size(const char *path)
 TEST(db_wal_bounded_under_continuous_writes)
 {
 	char path[64], wal[80];
-	struct db *db = unit_scratch_db(path, sizeof path);
+	struct db *db = scratch_shared(path, sizeof path, SQL_WAL_TABLE);
 	CHECK(db != NULL);
 	if (!db)
 		return;
 	snprintf(wal, sizeof wal, "%s-wal", path);
-	CHECK(db_exec(db, SQL_WAL_TABLE, "") >= 0);
-	db_thread_set_url(path);
 	struct db *writer = db_thread();
 	CHECK(writer != NULL);
 	struct reader r = {0};
@@ -88,8 +108,6 @@ TEST(db_wal_bounded_under_continuous_writes)
 	}
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(th, NULL);
-	db_thread_close();
-	db_thread_set_url(NULL);
 	CHECK(!r.failed);
 	CHECK(r.reads > 0);
 	/* The limit is 8192 frames of 4 KB (32 MB) after a checkpoint, plus
@@ -97,7 +115,7 @@ TEST(db_wal_bounded_under_continuous_writes)
 	if (largest > 40LL << 20)
 		fprintf(stderr, "    the log reached %lld bytes\n", largest);
 	CHECK(largest > 0 && largest <= 40LL << 20);
-	unit_drop_db(db, path);
+	scratch_shared_drop(db, path);
 }
 
 static void *read_slowly(void *arg)
@@ -133,12 +151,10 @@ static double seconds_since(const struct timespec *t0)
 TEST(db_wal_restart_gives_up_behind_a_long_reader)
 {
 	char path[64];
-	struct db *db = unit_scratch_db(path, sizeof path);
+	struct db *db = scratch_shared(path, sizeof path, SQL_WAL_TABLE);
 	CHECK(db != NULL);
 	if (!db)
 		return;
-	CHECK(db_exec(db, SQL_WAL_TABLE, "") >= 0);
-	db_thread_set_url(path);
 	struct db *writer = db_thread();
 	CHECK(writer != NULL);
 	struct reader r = {0};
@@ -160,9 +176,7 @@ TEST(db_wal_restart_gives_up_behind_a_long_reader)
 	CHECK(waited < 3);
 	pthread_join(th, NULL);
 	CHECK(!r.failed);
-	db_thread_close();
-	db_thread_set_url(NULL);
-	unit_drop_db(db, path);
+	scratch_shared_drop(db, path);
 }
 
 static const char SQL_TURN_TABLE[] = "CREATE TABLE turn_test(who INTEGER)";
@@ -191,12 +205,10 @@ static void *write_in_turn(void *arg)
 TEST(db_writers_take_turns_in_order)
 {
 	char path[64];
-	struct db *db = unit_scratch_db(path, sizeof path);
+	struct db *db = scratch_shared(path, sizeof path, SQL_TURN_TABLE);
 	CHECK(db != NULL);
 	if (!db)
 		return;
-	CHECK(db_exec(db, SQL_TURN_TABLE, "") >= 0);
-	db_thread_set_url(path);
 	struct db *first = db_thread();
 	CHECK(first != NULL && db_begin(first) == 0);
 	struct turn_writer w[2] = {{.who = 2}, {.who = 3}};
@@ -216,7 +228,5 @@ TEST(db_writers_take_turns_in_order)
 	CHECK(st && db_step(st) == 1);
 	CHECK_STR(st ? db_col_text(st, 0) : NULL, "1 2 3 4");
 	db_done(st);
-	db_thread_close();
-	db_thread_set_url(NULL);
-	unit_drop_db(db, path);
+	scratch_shared_drop(db, path);
 }
