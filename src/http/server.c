@@ -66,7 +66,7 @@ struct http_server {
 	pthread_mutex_t lock;
 	struct conn_track *conns;
 	pthread_t watchdog;
-	int stopping;
+	int stopping; /* atomic: set by http_stop, read by our threads */
 	struct lingering linger;
 	int listen_fd;
 	int wake_fd; /* eventfd: tells the accepting thread to stop */
@@ -142,7 +142,7 @@ static void track_restart(struct MHD_Connection *conn)
 static void *watchdog(void *arg)
 {
 	struct http_server *s = arg;
-	while (!s->stopping) {
+	while (!__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
 		sleep(1);
 		int64_t limit = clock_mono_us() - (int64_t)s->cfg.request_timeout_s * 1000000;
 		pthread_mutex_lock(&s->lock);
@@ -543,7 +543,7 @@ static void *accept_loop(void *arg)
 {
 	struct http_server *s = arg;
 	struct pollfd p[2] = {{.fd = s->listen_fd, .events = POLLIN}, {.fd = s->wake_fd, .events = POLLIN}};
-	while (!s->stopping) {
+	while (!__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE)) {
 		struct sockaddr_storage sa;
 		socklen_t len = sizeof sa;
 		int fd = accept4(s->listen_fd, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -687,7 +687,7 @@ void http_stop(struct http_server *s)
 {
 	if (!s)
 		return;
-	s->stopping = 1;
+	__atomic_store_n(&s->stopping, 1, __ATOMIC_RELEASE);
 	uint64_t one = 1;
 	if (write(s->wake_fd, &one, sizeof one) < 0)
 		log_warn("http: eventfd : %s", strerror(errno));
