@@ -35,11 +35,15 @@
  *      nginx: the failures are 503 pages (no 500, hang or crash), both
  *      servers write again within seconds without being restarted, every
  *      acknowledged write (303) is in the database, reminders queued after
- *      the restart go out once, the audit chain verifies.
+ *      the restart go out once, the audit chain verifies;
+ *   6. a table locked by another PostgreSQL session (maintenance by hand):
+ *      a page that reads it answers 503 after the lock timeout (10 s, set
+ *      by src/db/pg.c), not a hang; the other server meanwhile answers a
+ *      page that does not read it; once the lock goes, the page is back.
  *
  * Prints "ok   pg: NAME" or "FAIL pg: NAME — reason" per test, a few
  * figures (lines starting with spaces), then "N passed, N failed"; exits 1
- * on any failure; the whole run takes about 2 min 20 s (mostly waiting for
+ * on any failure; the whole run takes about 2 min 30 s (mostly waiting for
  * the housekeeping ticks). PG_ONLY=TEXT runs the tests whose name holds
  * TEXT; PG_SMS_N and PG_RETENTION_N size tests 2 and 4.
  */
@@ -710,6 +714,46 @@ test('PostgreSQL restarted under load: 503 pages only, both servers recover with
 	console.log(`     redémarrage: ${entries.length} entrées et ${files.length} dossiers acceptés, tous présents ; ` +
 		`${failures.length} réponse(s) 503, dont ${failures.filter((x) => x.t >= restartedAt).length} à des requêtes parties après ` +
 		`le redémarrage ; ${RELANCE} rappels mis en file ensuite, envoyés une fois`);
+});
+
+/* ------------------------------------------------------------------ */
+/* 6. A lock held elsewhere                                             */
+
+test('a table locked by another PostgreSQL session: 503 after the lock timeout, not a hang; the other server serves meanwhile', async () => {
+	assert(persons.length, 'pas de dossiers du premier test');
+	const id = persons[0];
+	/* Someone's maintenance in psql: the table held until ended below. */
+	const TAG = `lien-test-verrou-${process.pid}`;
+	const holder = cp.spawn('psql', ['-X', '-q', '-d', URL_, '-c',
+		`BEGIN; LOCK TABLE persons IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(120) AS "${TAG}"; COMMIT;`], { stdio: 'ignore' });
+	const ended = new Promise((resolve) => holder.on('exit', resolve));
+	const release = () => sql(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE '%${TAG}%' ` +
+		'AND pid <> pg_backend_pid()');
+	try {
+		await until('verrou posé sur persons', () => num('SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation ' +
+			'WHERE c.relname = \'persons\' AND l.mode = \'AccessExclusiveLock\' AND l.granted') === 1, 10000, 50);
+		const t0 = Date.now();
+		const page = ts.get(A.port, `/personnes/${id}`, { timeout: 60000 });
+		const t1 = Date.now();
+		const other = await ts.get(B.port, '/compte', { timeout: 60000 });
+		const otherMs = Date.now() - t1;
+		const r = await page;
+		const waited = Date.now() - t0;
+		eq(r.status, 503, `dossier lu pendant le verrou : ${short(textOf(r.body))}`);
+		has(r.body, 'Service momentanément indisponible', 'page 503');
+		/* Refused by the lock timeout (10 s), not at once, nor by the
+		 * statement timeout (30 s) that would also end the wait. */
+		assert(waited >= 9000 && waited < 25000, `503 après ${waited} ms (le délai du verrou est de 10 s)`);
+		eq(other.status, 200, `/compte sur B pendant le verrou : ${short(textOf(other.body))}`);
+		console.log(`     verrou: 503 après ${(waited / 1000).toFixed(1)} s ; /compte sur l'autre serveur en ${otherMs} ms pendant ce temps`);
+	} finally {
+		release();
+		await Promise.race([ended, sleep(10000)]);
+		holder.kill('SIGKILL');
+	}
+	const back = await ts.get(A.port, `/personnes/${id}`);
+	eq(back.status, 200, `dossier après le verrou : ${short(textOf(back.body))}`);
+	assert(A.alive() && B.alive(), 'un serveur s\'est arrêté');
 });
 
 /* ------------------------------------------------------------------ */
