@@ -534,7 +534,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 /*
  * Connections are accepted by one thread of ours, not by libmicrohttpd's
  * workers: each worker accepting for itself split them unevenly (64
- * connections measured from 32/32 to 1/63), and one thread then served most
+ * connections measured from 31/33 to 0/64), and one thread then served most
  * clients while the other idled. MHD_add_connection gives a socket to the
  * worker of its number modulo the pool size, and the kernel hands out the
  * lowest free number, so the split stays even as connections come and go.
